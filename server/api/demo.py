@@ -1,0 +1,42 @@
+"""The deck's live panels that ask the worker for one result: a batch, modes, a profile."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from server.api.deps import Manager
+from server.supervisor import DemoFailed, WorkerUnavailable
+from server.training.config import DatasetName
+
+router = APIRouter(prefix="/api/demo", tags=["demo"])
+
+# Training the Dropout/BatchNorm net once takes a few seconds on a CPU.
+DEMO_TIMEOUT = 60.0
+
+
+async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return await manager.supervisor.request(name, args, DEMO_TIMEOUT)
+    except (WorkerUnavailable, TimeoutError) as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
+    except DemoFailed as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+
+
+@router.get("/batch")
+async def batch(
+    manager: Manager,
+    dataset: DatasetName = "mnist",
+    index: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    return await _ask(manager, "batch", {"dataset": dataset, "index": index})
+
+
+@router.get("/modes")
+async def modes(manager: Manager) -> dict[str, Any]:
+    return await _ask(manager, "modes", {})
+
+
+@router.get("/profile")
+async def profile(manager: Manager) -> dict[str, Any]:
+    return await _ask(manager, "profile", {})

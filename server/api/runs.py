@@ -1,0 +1,64 @@
+"""Runs: start, stop, history, details and CSV export."""
+
+import csv
+import io
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response, status
+
+from server.api.deps import Manager, Presenter
+from server.runs import RunActive, RunNotActive
+from server.store import POINT_COLUMNS
+from server.supervisor import WorkerUnavailable
+from server.training.config import TrainConfig
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Presenter])
+def start_run(manager: Manager, config: TrainConfig | None = None) -> dict[str, Any]:
+    try:
+        return manager.start_run(config or TrainConfig())
+    except RunActive as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except WorkerUnavailable as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
+
+
+@router.post("/{run_id}/stop", status_code=status.HTTP_202_ACCEPTED, dependencies=[Presenter])
+def stop_run(run_id: int, manager: Manager) -> dict[str, Any]:
+    try:
+        return manager.stop_run(run_id)
+    except RunNotActive as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+
+
+@router.get("")
+def list_runs(manager: Manager) -> dict[str, list[dict[str, Any]]]:
+    return {"runs": manager.store.list_runs()}
+
+
+def _details(manager: Manager, run_id: int) -> dict[str, Any]:
+    run = manager.run_details(run_id)
+    if run is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id}")
+    return run
+
+
+@router.get("/{run_id}")
+def get_run(run_id: int, manager: Manager) -> dict[str, Any]:
+    return _details(manager, run_id)
+
+
+@router.get("/{run_id}/metrics.csv", response_class=Response)
+def metrics_csv(run_id: int, manager: Manager) -> Response:
+    points = _details(manager, run_id)["points"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(POINT_COLUMNS)
+    writer.writerows(zip(*(points[name] for name in POINT_COLUMNS), strict=True))
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="run-{run_id}.csv"'},
+    )

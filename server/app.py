@@ -1,0 +1,71 @@
+"""The FastAPI application: one process serving the API, the stream, the deck and the page."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from server.api import demo, runs, status, ws
+from server.api.pages import mount_pages
+from server.config import Settings
+from server.guards import HostGuard, SecurityHeaders
+from server.hub import Hub
+from server.runs import RunManager
+from server.store import Store
+from server.training.protocol import WorkerOptions
+
+VIEWER_COUNT_PERIOD = 1.0
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(settings.db)
+        store.mark_interrupted()
+        options = WorkerOptions(
+            data_dir=str(settings.data_dir),
+            device=settings.device,
+            max_run_seconds=settings.max_run_seconds,
+            inject_fault=settings.inject_fault,
+        )
+        hub = Hub(lambda: manager.server_status())
+        manager = RunManager(store, hub, options)
+        app.state.settings, app.state.hub, app.state.manager = settings, hub, manager
+        manager.supervisor.start()
+        announcer = asyncio.create_task(_announce_viewers(hub))
+        try:
+            yield
+        finally:
+            announcer.cancel()
+            # Blocking on purpose: nothing else should happen while the run is wound down.
+            manager.shutdown()
+            store.close()
+
+    app = FastAPI(title="loopcast", version="0.1.0", lifespan=lifespan)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.state.settings = settings
+    for router in (runs.router, status.router, demo.router, ws.router):
+        app.include_router(router)
+    mount_pages(app, settings)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostGuard, settings=settings)
+    return app
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    """422 naming each bad field; the offending input is not echoed (it may be NaN or huge)."""
+    assert isinstance(error, RequestValidationError)
+    detail = [
+        {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
+        for item in error.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _announce_viewers(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(VIEWER_COUNT_PERIOD)
+        hub.announce_viewers()

@@ -1,0 +1,110 @@
+"""The `loopcast` command: `loopcast serve` and `loopcast data fetch`."""
+
+import argparse
+import logging
+import re
+import secrets
+import socket
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+from pydantic import ValidationError
+
+from server.config import Settings
+from server.data.cli import add_data_parser, run_data_command
+from server.data.datasets import missing_files
+
+# uvicorn closes a WebSocket that sends more than this with 1009 (message too big).
+WS_MAX_MESSAGE = 64 * 1024
+
+
+class RedactTokens(logging.Filter):
+    """Keep the presenter token out of access logs (the presenter URL carries it once)."""
+
+    pattern = re.compile(r"(token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.pattern.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loopcast", description="Live MNIST training demo server for the Training Loop deck."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the server (deck, audience page, API, stream)")
+    serve.add_argument("--host", help="bind address (default 127.0.0.1; 0.0.0.0 for the LAN)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--device", choices=("auto", "cpu", "cuda"), help="default auto")
+    serve.add_argument("--token", help="presenter token (default: LOOPCAST_TOKEN, else generated)")
+    serve.add_argument("--data-dir", help="folder with the datasets (loopcast data fetch)")
+    serve.add_argument("--db", help="SQLite file for the run history")
+    add_data_parser(commands)
+    return parser
+
+
+def display_host(host: str) -> str:
+    """The address to print: a LAN address when bound to all interfaces."""
+    if host in ("0.0.0.0", "::", ""):
+        try:
+            return socket.gethostbyname(socket.gethostname())
+        except OSError:
+            return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    flags = {name: getattr(args, name) for name in ("host", "port", "device", "token", "db")}
+    if args.data_dir is not None:
+        flags["data_dir"] = args.data_dir
+    settings = Settings(**{name: value for name, value in flags.items() if value is not None})
+    if not settings.token:
+        settings.token = secrets.token_urlsafe(24)
+    return settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    try:
+        settings = settings_from(args)
+    except ValidationError as error:
+        print(f"loopcast: bad setting:\n{error}", file=sys.stderr)
+        return 2
+    missing = missing_files(settings.data_dir, "mnist")
+    if missing:
+        print(
+            f"loopcast: MNIST is not in {settings.data_dir} (no {missing[0].name}): "
+            f"run `loopcast data fetch --data-dir {settings.data_dir}` first",
+            file=sys.stderr,
+        )
+        return 1
+
+    from server.app import create_app  # after the checks: fast errors, no server import cost
+
+    base = f"http://{display_host(settings.host)}:{settings.port}"
+    print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
+    print(f"loopcast audience:  {base}/watch", flush=True)
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws_max_size=WS_MAX_MESSAGE,
+        ws_per_message_deflate=False,
+        timeout_graceful_shutdown=5,
+        log_level="info",
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    code: int = run_data_command(args)
+    return code

@@ -1,0 +1,58 @@
+"""Server settings: environment variables prefixed LOOPCAST_, overridden by CLI flags."""
+
+import ipaddress
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from server.data.paths import default_data_dir, default_db_path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOOPCAST_", extra="ignore")
+
+    # Loopback by default; bind 0.0.0.0 (or a LAN address) so phones in the room can join.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    # "auto" takes the GPU when torch sees one.
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    # The presenter's secret; generated at start when empty.
+    token: str = ""
+    data_dir: Path = Field(default_factory=default_data_dir)
+    db: Path = Field(default_factory=default_db_path)
+    # The built deck (`slides/dist`) and the audience page's folder (`static/`).
+    deck_dir: Path = REPO_ROOT / "slides" / "dist"
+    static_dir: Path = REPO_ROOT / "static"
+    # Origins allowed to open the WebSocket; empty means the server's own.
+    allowed_origins: list[str] = Field(default_factory=list)
+    # Hosts the server answers to (DNS-rebinding guard); empty means loopback names only
+    # when bound to loopback, anything when bound to a LAN address.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    max_viewers: int = Field(default=5000, ge=1)
+    # A run is stopped when it trains longer than this.
+    max_run_seconds: float = Field(default=1800.0, gt=0)
+    # Test hook: make the worker fail at a step, e.g. "exception@5" or "oom@5".
+    inject_fault: str = ""
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> "Settings":
+        if self.token and len(self.token) < 16:
+            raise ValueError("LOOPCAST_TOKEN must be at least 16 characters (or unset to generate)")
+        return self
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)

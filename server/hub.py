@@ -1,0 +1,127 @@
+"""Fan-out to WebSocket viewers: each viewer holds a cursor into the run log.
+
+When the log grows, every viewer's sender wakes and sends all it has not sent yet as
+one message. A fast viewer gets one small message per tick, a slow one fewer, larger
+messages; nobody waits for anybody, no queue grows, and no point is dropped.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from server.runlog import RunLog, encode
+
+Send = Callable[[str], Awaitable[None]]
+
+
+@dataclass
+class Cursor:
+    """How far one viewer has been sent."""
+
+    run: int | None = None
+    seq: int = 0
+    epochs: int = 0
+    status: str | None = None
+    slide_version: int = 0
+    viewers_version: int = 0
+
+
+class Hub:
+    def __init__(self, server_status: Callable[[], dict[str, Any]]) -> None:
+        self.log: RunLog | None = None
+        self.viewers = 0
+        self.slide: dict[str, Any] | None = None
+        self._server_status = server_status
+        self._slide_version = 0
+        self._viewers_version = 0
+        self._viewers_announced = 0
+        self._wake = asyncio.Event()
+
+    def publish(self) -> None:
+        """Wake every sender; each sends what its cursor has not seen."""
+        wake, self._wake = self._wake, asyncio.Event()
+        wake.set()
+
+    def set_run(self, log: RunLog) -> None:
+        self.log = log
+        self.publish()
+
+    def set_slide(self, page: int, panel: str | None) -> None:
+        self.slide = {"page": page, "panel": panel}
+        self._slide_version += 1
+        self.publish()
+
+    def announce_viewers(self) -> None:
+        """Called now and then (not per connect) so a crowd joining is not O(n^2) messages."""
+        if self.viewers != self._viewers_announced:
+            self._viewers_announced = self.viewers
+            self._viewers_version += 1
+            self.publish()
+
+    @property
+    def run_id(self) -> int | None:
+        return self.log.id if self.log else None
+
+    def snapshot(self, cursor: Cursor, since: int) -> str:
+        log = self.log
+        points = log.slice(since, log.last_seq) if log else {}
+        message = {
+            "type": "snapshot",
+            "run": self.run_id,
+            "info": log.info if log else None,
+            "points": points,
+            "since": since,
+            "server": self._server_status(),
+            "slide": self.slide,
+        }
+        cursor.run = self.run_id
+        cursor.seq = log.last_seq if log else 0
+        cursor.epochs = len(log.epochs) if log else 0
+        cursor.status = log.status if log else None
+        cursor.slide_version = self._slide_version
+        cursor.viewers_version = self._viewers_version
+        return encode(message)
+
+    def pending(self, cursor: Cursor) -> list[str]:
+        """Everything `cursor` has not been sent, in the order it happened; advances it."""
+        log = self.log
+        if log is not None and cursor.run != log.id:
+            return [self.snapshot(cursor, since=0)]
+        messages: list[str] = []
+        if log is not None:
+            while cursor.epochs < len(log.epochs):
+                epoch = log.epochs[cursor.epochs]
+                if cursor.seq < epoch["last_seq"]:
+                    messages.append(log.points_message(cursor.seq, epoch["last_seq"]))
+                    cursor.seq = epoch["last_seq"]
+                messages.append(encode({"type": "epoch", "run": log.id, **epoch}))
+                cursor.epochs += 1
+            if cursor.seq < log.last_seq:
+                messages.append(log.points_message(cursor.seq, log.last_seq))
+                cursor.seq = log.last_seq
+            if cursor.status != log.status:
+                cursor.status = log.status
+                status = {"status": log.status, "reason": log.info.get("reason")}
+                messages.append(encode({"type": "status", "run": log.id, **status}))
+        if cursor.slide_version != self._slide_version:
+            cursor.slide_version = self._slide_version
+            messages.append(encode({"type": "slide", "run": self.run_id, **(self.slide or {})}))
+        if cursor.viewers_version != self._viewers_version:
+            cursor.viewers_version = self._viewers_version
+            messages.append(encode({"type": "viewers", "run": self.run_id, "count": self.viewers}))
+        return messages
+
+    async def stream(self, send: Send, since: int, run: int | None) -> None:
+        """Send the snapshot, then everything new, until the connection fails."""
+        cursor = Cursor()
+        resume = since if run is not None and run == self.run_id else 0
+        log_end = self.log.last_seq if self.log else 0
+        await send(self.snapshot(cursor, since=min(resume, log_end)))
+        while True:
+            wake = self._wake  # taken before reading, so no publish is missed
+            messages = self.pending(cursor)
+            for text in messages:
+                await send(text)
+            if not messages:
+                await wake.wait()

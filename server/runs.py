@@ -1,0 +1,168 @@
+"""Run lifecycle: one active run at a time, fed by the worker, stored, and published."""
+
+import math
+import time
+from typing import Any
+
+from server.hub import Hub
+from server.runlog import RunLog
+from server.store import EPOCH_COLUMNS, Columns, Row, Store
+from server.supervisor import Supervisor
+from server.training.config import TrainConfig
+from server.training.protocol import Message, WorkerOptions
+
+ENDED = ("finished", "stopped", "failed", "interrupted")
+
+
+class RunActive(Exception):
+    def __init__(self, run_id: int) -> None:
+        super().__init__(f"run {run_id} is still active: stop it first")
+        self.run_id = run_id
+
+
+class RunNotActive(Exception):
+    pass
+
+
+def _finite_or_none(values: list[float]) -> list[float | None]:
+    # A diverging run (lr too high) gives inf/NaN: sent and stored as null, never as NaN.
+    return [value if math.isfinite(value) else None for value in values]
+
+
+def point_columns(message: Message) -> Columns:
+    """A worker `points` message as stored columns; a point's seq is its global step."""
+    return {
+        "seq": message["step"],
+        "step": message["step"],
+        "epoch": message["epoch"],
+        "loss": _finite_or_none(message["loss"]),
+        "acc": message["acc"],
+        "t": [round(t, 4) for t in message["t"]],
+    }
+
+
+def epoch_row(message: Message) -> Row:
+    return {name: message[name] for name in EPOCH_COLUMNS}
+
+
+class RunManager:
+    def __init__(self, store: Store, hub: Hub, options: WorkerOptions) -> None:
+        self.store, self.hub = store, hub
+        self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
+        self.active: RunLog | None = None
+
+    # Commands from the API (event loop).
+
+    def start_run(self, config: TrainConfig) -> Row:
+        """Create a run and hand it to the worker; no await, so two clicks cannot both win."""
+        if self.active is not None:
+            raise RunActive(self.active.id)
+        device = {
+            "device": self.supervisor.info.get("device", self.supervisor.options.device),
+            "device_name": self.supervisor.info.get("device_name", ""),
+            "torch_version": self.supervisor.info.get("torch_version", ""),
+        }
+        info = self.store.create_run(config.name, config.model_dump(), device)
+        info["epochs"] = []
+        self.active = RunLog(info)
+        self.hub.set_run(self.active)
+        self.supervisor.send({"kind": "train", "run": info["id"], "config": config.model_dump()})
+        return info
+
+    def stop_run(self, run_id: int) -> Row:
+        if self.active is None or self.active.id != run_id:
+            raise RunNotActive(f"run {run_id} is not active")
+        self.supervisor.send({"kind": "stop", "run": run_id})
+        return self.active.info
+
+    # Worker messages: `persist` on the reader thread first, then `apply` on the loop.
+
+    def persist(self, message: Message) -> None:
+        kind = message["kind"]
+        run_id: int = message.get("run", 0)
+        if kind == "points":
+            self.store.add_points(run_id, point_columns(message))
+        elif kind == "epoch":
+            self.store.add_epoch(run_id, epoch_row(message))
+        elif kind == "started":
+            self.store.update_run(
+                run_id,
+                status="running",
+                started_at=time.time(),
+                steps_per_epoch=message["steps_per_epoch"],
+                total_steps=message["total_steps"],
+            )
+        elif kind == "ended":
+            self.store.update_run(
+                run_id, status=message["status"], reason=message["reason"], finished_at=time.time()
+            )
+
+    def apply(self, message: Message) -> None:
+        log, kind = self.active, message["kind"]
+        if log is None or message.get("run") != log.id:
+            return
+        if kind == "points":
+            log.append(point_columns(message))
+        elif kind == "epoch":
+            log.add_epoch(epoch_row(message))
+        elif kind == "started":
+            log.info.update(
+                status="running",
+                started_at=time.time(),
+                steps_per_epoch=message["steps_per_epoch"],
+                total_steps=message["total_steps"],
+            )
+        elif kind == "ended":
+            self._end(log, message["status"], message["reason"])
+            return
+        self.hub.publish()
+
+    def worker_died(self, reason: str) -> None:
+        log = self.active
+        if log is not None:
+            self.store.update_run(log.id, status="failed", reason=reason, finished_at=time.time())
+            self._end(log, "failed", reason)
+        self.hub.publish()
+
+    def _end(self, log: RunLog, status: str, reason: str | None) -> None:
+        log.info.update(status=status, reason=reason, finished_at=time.time())
+        self.active = None
+        self.hub.publish()
+
+    def shutdown(self) -> None:
+        """Stop the worker (it ends an active run as `stopped`, within 5 s or it is killed)."""
+        self.supervisor.stop(timeout=5.0)
+        log = self.active
+        if log is not None:
+            stored = self.store.get_run(log.id)
+            if stored is not None and stored["status"] in ("queued", "running"):
+                reason = "the server shut down"
+                self.store.update_run(
+                    log.id, status="stopped", reason=reason, finished_at=time.time()
+                )
+
+    # Read side.
+
+    def run_details(self, run_id: int) -> Row | None:
+        run = self.store.get_run(run_id)
+        if run is None:
+            return None
+        run["epochs"] = self.store.epochs(run_id)
+        run["points"] = self.store.points(run_id)
+        return run
+
+    def server_status(self) -> dict[str, Any]:
+        info = self.supervisor.info
+        worker = self.supervisor.state
+        if worker == "ready" and self.active is not None:
+            worker = "training"
+        return {
+            "worker": worker,
+            "worker_error": self.supervisor.last_error,
+            "device": info.get("device", self.supervisor.options.device),
+            "device_name": info.get("device_name"),
+            "cuda_available": info.get("cuda_available", False),
+            "torch_version": info.get("torch_version"),
+            "active_run": self.active.id if self.active else None,
+            "viewers": self.hub.viewers,
+        }

@@ -1,0 +1,173 @@
+"""SQLite storage of runs, their points and epoch results (WAL; one writer at a time).
+
+Points are written before they are streamed, so whatever a viewer saw survives a crash.
+"""
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    config TEXT NOT NULL,
+    device TEXT NOT NULL,
+    device_name TEXT NOT NULL,
+    torch_version TEXT NOT NULL,
+    steps_per_epoch INTEGER,
+    total_steps INTEGER,
+    created_at REAL NOT NULL,
+    started_at REAL,
+    finished_at REAL
+);
+CREATE TABLE IF NOT EXISTS points (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    seq INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    epoch INTEGER NOT NULL,
+    loss REAL NOT NULL,
+    acc REAL NOT NULL,
+    t REAL NOT NULL,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS epochs (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    epoch INTEGER NOT NULL,
+    train_loss REAL NOT NULL,
+    val_loss REAL NOT NULL,
+    val_acc REAL NOT NULL,
+    samples_per_s REAL NOT NULL,
+    t REAL NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+) WITHOUT ROWID;
+"""
+
+POINT_COLUMNS = ("seq", "step", "epoch", "loss", "acc", "t")
+EPOCH_COLUMNS = ("epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", "t")
+RUN_COLUMNS = (
+    *("id", "name", "status", "reason", "config", "device", "device_name", "torch_version"),
+    *("steps_per_epoch", "total_steps", "created_at", "started_at", "finished_at"),
+)
+ACTIVE = ("queued", "running")
+
+Row = dict[str, Any]
+Columns = dict[str, list[Any]]
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection shared by the event loop and the worker-reader thread, under a lock.
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def mark_interrupted(self) -> int:
+        """Runs left active by a crash or restart: they read `interrupted`, points kept."""
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE runs SET status='interrupted', reason=?, finished_at=? "
+                "WHERE status IN (?, ?)",
+                ("the server stopped while this run was active", time.time(), *ACTIVE),
+            )
+            return cursor.rowcount
+
+    def create_run(self, name: str, config: dict[str, Any], device: dict[str, str]) -> Row:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO runs (name, status, config, device, device_name, torch_version, "
+                "created_at) VALUES (?, 'queued', ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    json.dumps(config),
+                    device["device"],
+                    device["device_name"],
+                    device["torch_version"],
+                    time.time(),
+                ),
+            )
+            run_id = cursor.lastrowid
+        assert run_id is not None
+        run = self.get_run(run_id)
+        assert run is not None
+        return run
+
+    def update_run(self, run_id: int, **fields: Any) -> None:
+        names = ", ".join(f"{name}=?" for name in fields)
+        with self._lock:
+            self._db.execute(f"UPDATE runs SET {names} WHERE id=?", (*fields.values(), run_id))
+
+    def add_points(self, run_id: int, columns: Columns) -> None:
+        rows = zip(*(columns[name] for name in POINT_COLUMNS), strict=True)
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO points (run_id, seq, step, epoch, loss, acc, t) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((run_id, *row) for row in rows),
+            )
+
+    def add_epoch(self, run_id: int, epoch: Row) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO epochs (run_id, epoch, train_loss, val_loss, val_acc, "
+                "samples_per_s, t) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, *(epoch[name] for name in EPOCH_COLUMNS)),
+            )
+
+    def _run_rows(self, where: str, args: Sequence[Any]) -> list[Row]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {', '.join(RUN_COLUMNS)}, "
+                "(SELECT MAX(seq) FROM points WHERE run_id = runs.id) "
+                f"FROM runs {where}",
+                args,
+            ).fetchall()
+        runs = []
+        for row in rows:
+            run = dict(zip(RUN_COLUMNS, row, strict=False))
+            run["config"] = json.loads(run["config"])
+            run["last_seq"] = row[-1] or 0
+            runs.append(run)
+        return runs
+
+    def get_run(self, run_id: int) -> Row | None:
+        runs = self._run_rows("WHERE id=?", (run_id,))
+        return runs[0] if runs else None
+
+    def list_runs(self, limit: int = 200) -> list[Row]:
+        return self._run_rows("ORDER BY id DESC LIMIT ?", (limit,))
+
+    def epochs(self, run_id: int) -> list[Row]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {', '.join(EPOCH_COLUMNS)} FROM epochs WHERE run_id=? ORDER BY epoch",
+                (run_id,),
+            ).fetchall()
+        return [dict(zip(EPOCH_COLUMNS, row, strict=True)) for row in rows]
+
+    def points(self, run_id: int, after: int = 0) -> Columns:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {', '.join(POINT_COLUMNS)} FROM points "
+                "WHERE run_id=? AND seq>? ORDER BY seq",
+                (run_id, after),
+            ).fetchall()
+        columns: Columns = {name: [] for name in POINT_COLUMNS}
+        for row in rows:
+            for name, value in zip(POINT_COLUMNS, row, strict=True):
+                columns[name].append(value)
+        return columns

@@ -1,0 +1,31 @@
+"""What a run is asked to do: the validated settings of one training run."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ModelName = Literal["mlp", "cnn"]
+OptimizerName = Literal["adam", "sgd"]
+DatasetName = Literal["mnist", "fashion-mnist"]
+LoaderName = Literal["fast", "classic"]
+
+
+class TrainConfig(BaseModel):
+    """The body of `POST /api/runs`; every field has the seed deck's default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # "mlp" is the seed's Flatten-Linear(784,128)-ReLU-Linear(128,10); "cnn" reaches 99%.
+    model: ModelName = "mlp"
+    optimizer: OptimizerName = "adam"
+    # Learning rate; the seed uses Adam at 0.001.
+    lr: float = Field(default=0.001, gt=0, le=10, allow_inf_nan=False)
+    batch_size: int = Field(default=64, ge=1, le=8192)
+    epochs: int = Field(default=3, ge=1, le=50)
+    # Same seed, same config, same device: the same loss curve.
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    dataset: DatasetName = "mnist"
+    # "fast": batches sliced from device-resident tensors; "classic": the seed's DataLoader.
+    loader: LoaderName = "fast"
+    # Shown to viewers as text only.
+    name: str = Field(default="", max_length=80)

@@ -1,0 +1,117 @@
+"""The training loop: the seed deck's five steps, then evaluation, once per epoch.
+
+Host-device sync points, so the GPU never waits on us mid-epoch:
+  * `meter.drain()`, about 20 times a second (TICK_SECONDS), reads the metrics back;
+  * `evaluate()` once per epoch reads the validation loss and accuracy.
+Nothing else in the loop calls `.item()`, `.tolist()` or prints a tensor.
+"""
+
+import time
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import torch
+from torch import nn
+
+from server.training.batches import BatchSource
+from server.training.config import TrainConfig
+from server.training.metrics import DeviceMeter, PointBatch
+
+TICK_SECONDS = 0.05
+RunEnd = Literal["finished", "stopped"]
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    epoch: int
+    train_loss: float  # mean batch loss over the epoch, as on the seed's slide
+    val_loss: float
+    val_acc: float
+    samples_per_s: float  # training samples per second in this epoch, evaluation excluded
+    t: float  # seconds since the run started
+
+
+class RunSink(Protocol):
+    """Where a run's results go; also asked, once per tick, whether to stop."""
+
+    def points(self, batch: PointBatch) -> None: ...
+
+    def epoch(self, result: EpochResult) -> None: ...
+
+    def should_stop(self) -> bool: ...
+
+
+def build_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
+    if config.optimizer == "adam":
+        return torch.optim.Adam(model.parameters(), lr=config.lr)
+    return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9)
+
+
+@torch.no_grad()  # no gradient tracking: faster, and less memory
+def evaluate(model: nn.Module, source: BatchSource) -> tuple[float, float]:
+    """Mean loss and accuracy on the test set, in eval mode."""
+    model.eval()
+    loss_sum: torch.Tensor | float = 0.0
+    correct: torch.Tensor | int = 0
+    count = 0
+    for images, labels in source.test_batches():
+        predictions = model(images)
+        loss_sum = loss_sum + nn.functional.cross_entropy(predictions, labels, reduction="sum")
+        correct = correct + (predictions.argmax(1) == labels).sum()
+        count += labels.shape[0]
+    # Sync point: one read-back per evaluation.
+    return float(loss_sum) / count, float(correct) / count
+
+
+def train(
+    config: TrainConfig,
+    model: nn.Module,
+    source: BatchSource,
+    sink: RunSink,
+    device: torch.device,
+) -> RunEnd:
+    """Train `model` for `config.epochs` epochs, streaming every batch's metrics to `sink`."""
+    optimizer = build_optimizer(config, model)
+    criterion = nn.CrossEntropyLoss()
+    meter = DeviceMeter(device)
+    started = time.perf_counter()
+    next_tick = started + TICK_SECONDS
+    step = 0
+
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        epoch_loss = torch.zeros((), device=device)
+        epoch_started = time.perf_counter()
+        for batch_x, batch_y in source.train_batches():
+            optimizer.zero_grad()  # 1. Zero gradients
+            predictions = model(batch_x)  # 2. Forward pass
+            loss = criterion(predictions, batch_y)  # 3. Compute loss
+            loss.backward()  # 4. Backward pass
+            optimizer.step()  # 5. Update weights
+
+            step += 1
+            epoch_loss += loss.detach()
+            meter.record(step, epoch, started, loss, predictions, batch_y)
+            if meter.full or time.perf_counter() >= next_tick:
+                sink.points(meter.drain())  # sync point: ~20 reads a second
+                next_tick = time.perf_counter() + TICK_SECONDS
+                if sink.should_stop():
+                    return "stopped"
+
+        sink.points(meter.drain())
+        train_seconds = time.perf_counter() - epoch_started
+        train_loss = float(epoch_loss) / source.steps_per_epoch  # sync point, once per epoch
+        val_loss, val_acc = evaluate(model, source)
+        sink.epoch(
+            EpochResult(
+                epoch=epoch,
+                train_loss=train_loss,
+                val_loss=val_loss,
+                val_acc=val_acc,
+                samples_per_s=source.train_size / train_seconds,
+                t=time.perf_counter() - started,
+            )
+        )
+        if sink.should_stop():
+            return "stopped"
+    return "finished"

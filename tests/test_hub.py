@@ -1,0 +1,100 @@
+"""The fan-out's cursor logic, in-process: order, completeness, one encoding per slice."""
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from server.hub import Cursor, Hub
+from server.runlog import RunLog
+
+
+def new_log(run_id: int = 1) -> RunLog:
+    return RunLog({"id": run_id, "status": "queued", "reason": None, "epochs": []})
+
+
+def points(first: int, count: int) -> dict[str, list[Any]]:
+    seq = list(range(first, first + count))
+    return {
+        "seq": seq,
+        "step": seq,
+        "epoch": [1] * count,
+        "loss": [0.5] * count,
+        "acc": [0.9] * count,
+        "t": [0.01 * s for s in seq],
+    }
+
+
+def decode(messages: list[str]) -> list[dict[str, Any]]:
+    return [json.loads(text) for text in messages]
+
+
+@pytest.fixture
+def hub() -> Hub:
+    return Hub(lambda: {"worker": "ready"})
+
+
+def test_a_cursor_behind_gets_points_then_epoch_then_status(hub: Hub) -> None:
+    log = new_log()
+    hub.set_run(log)
+    cursor = Cursor()
+    assert json.loads(hub.pending(cursor)[0])["type"] == "snapshot"
+    log.info["status"] = "running"
+    log.append(points(1, 10))
+    log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8})
+    log.append(points(11, 5))
+    log.info["status"] = "finished"
+    kinds = [(m["type"], m.get("seq", [None])[-1]) for m in decode(hub.pending(cursor))]
+    assert kinds == [("points", 10), ("epoch", None), ("points", 15), ("status", None)]
+    assert hub.pending(cursor) == []
+
+
+def test_viewers_at_the_same_cursor_share_one_encoding(hub: Hub) -> None:
+    log = new_log()
+    hub.set_run(log)
+    first, second = Cursor(), Cursor()
+    hub.pending(first)
+    hub.pending(second)
+    log.append(points(1, 3))
+    assert hub.pending(first)[0] is hub.pending(second)[0]
+
+
+def test_a_new_run_sends_a_snapshot(hub: Hub) -> None:
+    hub.set_run(new_log(1))
+    cursor = Cursor()
+    hub.pending(cursor)
+    hub.set_run(new_log(2))
+    (message,) = decode(hub.pending(cursor))
+    assert message["type"] == "snapshot" and message["run"] == 2
+
+
+def test_a_bad_append_is_refused() -> None:
+    log = new_log()
+    log.append(points(1, 3))
+    with pytest.raises(ValueError, match="point 5 follows 3"):
+        log.append(points(5, 1))
+
+
+def test_stream_resumes_after_since() -> None:
+    async def scenario() -> list[dict[str, Any]]:
+        hub = Hub(lambda: {})
+        log = new_log()
+        log.append(points(1, 20))
+        hub.set_run(log)
+        sent: list[str] = []
+
+        async def send(text: str) -> None:
+            sent.append(text)
+
+        task = asyncio.create_task(hub.stream(send, since=12, run=1))
+        await asyncio.sleep(0.01)
+        log.append(points(21, 3))
+        hub.publish()
+        await asyncio.sleep(0.01)
+        task.cancel()
+        return decode(sent)
+
+    snapshot, update = asyncio.run(scenario())
+    assert snapshot["points"]["seq"] == list(range(13, 21))
+    assert update["seq"] == [21, 22, 23]
