@@ -16,7 +16,7 @@ from server.training.models import modes_net, seed_mlp
 from server.training.resident import ResidentData
 
 BATCH = 64
-MODES_STEPS = 300
+MODES_STEPS = 600
 PROFILE_STEPS = 20
 
 
