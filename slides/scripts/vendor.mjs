@@ -1,0 +1,13 @@
+// Copies uPlot (ESM + CSS) from node_modules into static/vendor/, so the audience page
+// and the deck load the chart code from loopcast itself: no CDN at the venue.
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const vendor = join(here, '..', '..', 'static', 'vendor')
+const uplot = join(here, '..', 'node_modules', 'uplot', 'dist')
+mkdirSync(vendor, { recursive: true })
+copyFileSync(join(uplot, 'uPlot.esm.js'), join(vendor, 'uPlot.esm.js'))
+copyFileSync(join(uplot, 'uPlot.min.css'), join(vendor, 'uPlot.min.css'))
+console.log(`uPlot copied to ${vendor}`)

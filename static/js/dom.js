@@ -1,0 +1,21 @@
+// Tiny DOM helpers. Text only: data from the server (run names!) never becomes HTML.
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'class') node.className = value
+    else if (name === 'text') node.textContent = value
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value)
+    else node.setAttribute(name, value)
+  }
+  for (const child of children) node.append(child)
+  return node
+}
+
+export function setText(node, text) {
+  node.textContent = text
+}
+
+export function percent(value) {
+  return value == null ? '–' : `${(value * 100).toFixed(1)}%`
+}

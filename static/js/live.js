@@ -1,0 +1,29 @@
+// The tab's live state: the shared connection feeding one RunBuffer, then the panels.
+// Panels subscribe here, so they always read a buffer that already holds the message.
+
+import { sharedConnection } from './connection.js'
+import { RunBuffer } from './points.js'
+
+export function createLive(connection) {
+  const buffer = new RunBuffer()
+  const listeners = new Set()
+  connection.subscribe((message) => {
+    if (buffer.apply(message) === 'gap') connection.resync()
+    for (const listener of listeners) listener(message)
+  })
+  return {
+    connection,
+    buffer,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+let shared = null
+
+export function sharedLive() {
+  shared ??= createLive(sharedConnection())
+  return shared
+}

@@ -1,0 +1,53 @@
+// The audience page: read-only, phone-first, follows the presenter's current slide.
+
+import { el, setText } from './dom.js'
+import { sharedLive } from './live.js'
+import { PANELS, mountPanel } from './panels.js'
+
+const TITLES = {
+  overview: 'The five steps',
+  dataloader: 'DataLoader batch',
+  modes: 'train() vs eval()',
+  mnist: 'Live training',
+  progress: 'Train / validation',
+  gpu: 'Device',
+}
+
+const live = sharedLive()
+const { connection, buffer } = live
+const context = { ...live, presenter: false }
+const panel = document.getElementById('lc-panel')
+const tabs = document.getElementById('lc-tabs')
+const meta = document.getElementById('lc-meta')
+const banner = document.getElementById('lc-banner')
+
+let shown = null
+let pinned = null
+let stop = () => {}
+
+function show(name) {
+  if (name === shown || !PANELS.includes(name)) return
+  stop()
+  shown = name
+  for (const tab of tabs.children) tab.setAttribute('aria-current', String(tab.dataset.panel === name))
+  stop = mountPanel(name, panel, context)
+}
+
+for (const name of PANELS) {
+  const tab = el('button', { type: 'button', 'data-panel': name, text: TITLES[name] })
+  tab.addEventListener('click', () => {
+    pinned = name === buffer.slide?.panel ? null : name
+    show(name)
+  })
+  tabs.append(tab)
+}
+
+live.subscribe(() => {
+  const server = buffer.server
+  if (server) setText(meta, `${server.viewers ?? 0} watching · ${server.device_name ?? server.device}`)
+  if (!pinned && buffer.slide?.panel) show(buffer.slide.panel)
+})
+connection.onState((state) => {
+  banner.hidden = state !== 'reconnecting'
+})
+show('mnist')
