@@ -5,14 +5,14 @@ import uPlot from '../vendor/uPlot.esm.js'
 
 const FAINT = 'rgba(120, 120, 120, 0.45)'
 
-export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {} }) {
+export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs }) {
   const width = () => Math.max(240, element.clientWidth || 480)
   const options = {
     width: width(),
     height,
     scales: { x: { time: false }, ...scales },
     axes: [
-      { label: xLabel },
+      { label: xLabel, ...(xIncrs ? { incrs: xIncrs } : {}) },
       { label: yLabel, scale: series[0].scale ?? 'y' },
       ...(series.some((s) => s.scale === 'right')
         ? [{ scale: 'right', side: 1, grid: { show: false }, label: series.find((s) => s.scale === 'right').label }]

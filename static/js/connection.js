@@ -13,7 +13,7 @@ export function backoff(attempt) {
 }
 
 export class Connection {
-  constructor({ location, WebSocketImpl, schedule = setTimeout }) {
+  constructor({ location, WebSocketImpl, schedule = (fn, ms) => setTimeout(fn, ms) }) {
     this.location = location
     this.WebSocketImpl = WebSocketImpl
     this.schedule = schedule

@@ -24,6 +24,9 @@ export function createLive(connection) {
 let shared = null
 
 export function sharedLive() {
-  shared ??= createLive(sharedConnection())
+  if (!shared) {
+    shared = createLive(sharedConnection())
+    globalThis.loopcast = shared // for the console and the browser tests: read, don't write
+  }
   return shared
 }

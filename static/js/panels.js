@@ -8,6 +8,7 @@ import { samplesPerSecond } from './points.js'
 
 export const PANELS = ['overview', 'dataloader', 'modes', 'mnist', 'progress', 'gpu']
 const STEPS = ['zero_grad', 'forward', 'loss', 'backward', 'step']
+const EPOCH_TICKS = [1, 2, 5, 10, 20, 50]
 
 function listen(context, onChange) {
   const unsubscribe = context.subscribe(onChange)
@@ -231,6 +232,7 @@ function progress(element, context) {
   element.append(note, el('div', { class: 'lc-pair' }, lossBox, accBox), picker)
   const lossChart = lineChart(lossBox, {
     xLabel: 'epoch',
+    xIncrs: EPOCH_TICKS,
     yLabel: 'loss',
     height: context.chartHeight ?? 200,
     series: [
@@ -241,6 +243,8 @@ function progress(element, context) {
   })
   const accChart = lineChart(accBox, {
     xLabel: 'epoch',
+    xIncrs: EPOCH_TICKS,
+    scales: { y: { range: [0, 1] } },
     yLabel: 'validation accuracy',
     height: context.chartHeight ?? 200,
     series: [

@@ -1,0 +1,160 @@
+"""The deck and the audience page in Chromium against a real loopcast: what people see."""
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, WebSocketRoute
+
+from tests.browser.conftest import shot
+from tests.live import TOKEN, LiveServer
+
+STATE = "() => { const r = loopcast.buffer.active; return r && {id: r.id, status: r.status, \
+n: r.series.length, seq: Array.from(r.series.view('seq')), loss: Array.from(r.series.view('loss')), \
+epochs: r.epochs.length} }"
+
+
+def live_run(page: Page) -> dict[str, Any] | None:
+    state: dict[str, Any] | None = page.evaluate(STATE)
+    return state
+
+
+def wait_for(page: Page, predicate: str, timeout: float = 60) -> None:
+    page.wait_for_function(predicate, timeout=timeout * 1000)
+
+
+def open_presenter(page: Page, server: LiveServer, slide: int) -> None:
+    page.goto(f"{server.url}/?token={TOKEN}#/{slide}")
+    wait_for(page, "() => window.loopcast && loopcast.connection.state === 'open'")
+
+
+def test_presenter_trains_and_the_audience_sees_the_same_points(
+    deck_server: LiveServer, new_page: Any
+) -> None:
+    presenter = new_page()
+    audience = new_page(412, 915)  # a phone
+    open_presenter(presenter, deck_server, 5)
+    assert "token" not in presenter.url  # moved to sessionStorage, out of the address bar
+    audience.goto(f"{deck_server.url}/watch")
+    wait_for(audience, "() => window.loopcast && loopcast.connection.state === 'open'")
+
+    presenter.fill(".lc-controls input[name=epochs]", "3")
+    presenter.click(".lc-train")
+    wait_for(presenter, "() => loopcast.buffer.active && loopcast.buffer.active.series.length > 20")
+    first = live_run(presenter)
+    shot(presenter, "deck-mnist-training")
+    wait_for(presenter, "() => loopcast.buffer.active.status === 'finished'")
+    wait_for(audience, "() => loopcast.buffer.active && loopcast.buffer.active.status === 'finished'")
+    final, watched = live_run(presenter), live_run(audience)
+    assert first is not None and final is not None and watched is not None
+    assert final["n"] > first["n"] > 20  # the chart gained points while training
+    details = deck_server.http.get(f"/api/runs/{final['id']}").json()
+    assert final["seq"] == watched["seq"] == details["points"]["seq"]
+    assert final["loss"] == watched["loss"]
+    assert final["epochs"] == watched["epochs"] == 3
+    assert presenter.locator(".lc-check").inner_text().startswith("After epoch 3")
+    shot(presenter, "deck-mnist-finished")
+    audience.wait_for_selector(".lc-panel-mnist")
+    shot(audience, "audience-mnist-finished")
+
+
+def test_the_audience_cannot_train(deck_server: LiveServer, new_page: Any) -> None:
+    audience = new_page(412, 915)
+    audience.goto(f"{deck_server.url}/watch")
+    audience.wait_for_selector(".lc-panel-mnist")
+    assert audience.locator(".lc-train").count() == 0
+    assert audience.locator(".lc-stop").count() == 0
+    status = audience.evaluate(
+        "async () => (await fetch('/api/runs', {method: 'POST', headers: "
+        "{'Content-Type': 'application/json'}, body: '{}'})).status"
+    )
+    assert status == 401
+    deck = new_page()
+    deck.goto(f"{deck_server.url}/#/5")  # the deck without the presenter token
+    deck.wait_for_selector(".lc-panel-mnist")
+    assert deck.locator(".lc-train").count() == 0
+
+
+def test_every_live_slide_renders_with_data(deck_server: LiveServer, new_page: Any) -> None:
+    run = deck_server.start_run(epochs=2)
+    deck_server.wait_run(run["id"])
+    page = new_page()
+    open_presenter(page, deck_server, 2)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lc-panel-overview .lc-ms')]"
+        ".every(e => e.textContent.endsWith(' ms'))"
+    )
+    assert page.locator(".lc-panel-overview .lc-step").count() == 5
+    shot(page, "deck-2-overview")
+
+    page.goto(f"{deck_server.url}/#/3")
+    page.wait_for_function("() => document.querySelectorAll('.lc-panel-dataloader canvas').length === 64")
+    shapes = page.locator(".lc-shapes").inner_text()
+    assert "(64, 1, 28, 28)" in shapes and "(64,)" in shapes
+    labels_before = page.locator(".lc-batch figcaption").all_inner_texts()
+    page.click(".lc-panel-dataloader .lc-button")
+    page.wait_for_function("() => document.querySelector('.lc-shapes').textContent.endsWith('batch 1')")
+    assert page.locator(".lc-batch figcaption").all_inner_texts() != labels_before
+    shot(page, "deck-3-dataloader")
+
+    page.goto(f"{deck_server.url}/#/4")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lc-mode strong')].every(e => e.textContent.endsWith('%'))",
+        timeout=120_000,
+    )
+    assert page.locator(".lc-mode").count() == 2
+    shot(page, "deck-4-modes")
+
+    page.goto(f"{deck_server.url}/#/6")
+    page.wait_for_function("() => document.querySelector('.lc-panel-progress .lc-note')?.textContent.startsWith('2 epoch')")
+    assert page.locator(".lc-panel-progress canvas").count() == 2
+    shot(page, "deck-6-progress")
+
+    page.goto(f"{deck_server.url}/#/7")
+    page.wait_for_selector(".lc-device")
+    device = page.locator(".lc-panel-gpu").inner_text()
+    assert "CPU" in device and "No GPU on this server" in device
+    assert re.search(r"samples/s", device)
+    shot(page, "deck-7-gpu")
+
+
+def test_the_audience_follows_the_presenters_slide(deck_server: LiveServer, new_page: Any) -> None:
+    audience = new_page(412, 915)
+    audience.goto(f"{deck_server.url}/watch")
+    audience.wait_for_selector(".lc-panel")
+    presenter = new_page()
+    open_presenter(presenter, deck_server, 4)
+    audience.wait_for_selector(".lc-panel-modes")
+    presenter.keyboard.press("ArrowRight")  # the v-click on slide 4 comes first on slide 5
+    presenter.goto(f"{deck_server.url}/#/3")
+    audience.wait_for_selector(".lc-panel-dataloader", timeout=30_000)
+    shot(audience, "audience-follows-dataloader")
+
+
+def test_a_dropped_websocket_resumes_without_gap_or_duplicate(
+    deck_server: LiveServer, new_page: Any
+) -> None:
+    routes: list[WebSocketRoute] = []
+
+    def through(route: WebSocketRoute) -> None:
+        route.connect_to_server()
+        routes.append(route)
+
+    page = new_page()
+    page.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
+    open_presenter(page, deck_server, 5)
+    run = deck_server.start_run(epochs=6)
+    wait_for(page, "() => loopcast.buffer.active && loopcast.buffer.active.series.length > 30")
+    routes[-1].close(code=1012, reason="server restarting")  # the server side goes away
+    wait_for(page, "() => loopcast.connection.state === 'reconnecting'", timeout=10)
+    shot(page, "deck-reconnecting-banner")
+    wait_for(page, "() => loopcast.connection.state === 'open'", timeout=20)
+    assert len(routes) >= 2
+    wait_for(page, "() => loopcast.buffer.active.status === 'finished'", timeout=120)
+    state = live_run(page)
+    assert state is not None and state["id"] == run["id"]
+    details = deck_server.http.get(f"/api/runs/{run['id']}").json()
+    assert state["seq"] == list(range(1, details["last_seq"] + 1))
+    assert state["loss"] == details["points"]["loss"]
+    shot(page, "deck-resumed")
+
+
