@@ -20,15 +20,25 @@ WS_MAX_MESSAGE = 64 * 1024
 
 
 class RedactTokens(logging.Filter):
-    """Keep the presenter token out of access logs (the presenter URL carries it once)."""
+    """Keep the presenter token out of the logs: the presenter URL carries it once, and
+    uvicorn logs each request's path and query (access log) and each WebSocket's (error log).
+    """
 
-    pattern = re.compile(r"(token=)[^&\s\"]+")
+    pattern = re.compile(r"(token=)[^&\s\"]+", re.IGNORECASE)
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def redact(self, text: str) -> str:
+        return self.pattern.sub(r"\1[redacted]", text).replace(self.token, "[redacted]")
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self.redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(
-                self.pattern.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
-                for arg in record.args
+                self.redact(arg) if isinstance(arg, str) else arg for arg in record.args
             )
         return True
 
@@ -89,7 +99,8 @@ def serve(args: argparse.Namespace) -> int:
     base = f"http://{display_host(settings.host)}:{settings.port}"
     print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
     print(f"loopcast audience:  {base}/watch", flush=True)
-    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    for logger in ("uvicorn.access", "uvicorn.error"):
+        logging.getLogger(logger).addFilter(RedactTokens(settings.token))
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -3,6 +3,11 @@
 When the log grows, every viewer's sender wakes and sends all it has not sent yet as
 one message. A fast viewer gets one small message per tick, a slow one fewer, larger
 messages; nobody waits for anybody, no queue grows, and no point is dropped.
+
+A large crowd is woken less often (`Hub.interval`): on loopback each send is a system
+call that also runs the receiver's TCP stack, so 1,000 viewers at the worker's 20 ticks
+a second would take a whole core. Fewer wakes mean fewer, larger messages, all viewers
+at the same cursor, so each message is still encoded once.
 """
 
 import asyncio
@@ -13,6 +18,10 @@ from typing import Any
 from server.runlog import RunLog, encode
 
 Send = Callable[[str], Awaitable[None]]
+
+# Sends per second the whole crowd may cost, and the longest a point may wait for a wake.
+SENDS_PER_SECOND = 10_000
+MAX_INTERVAL = 0.1
 
 
 @dataclass
@@ -37,9 +46,36 @@ class Hub:
         self._viewers_version = 0
         self._viewers_announced = 0
         self._wake = asyncio.Event()
+        self._last_wake = 0.0
+        self._wake_scheduled = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # the senders' loop
+
+    def interval(self) -> float:
+        """Seconds between wakes: none for a small crowd, up to MAX_INTERVAL for a large one."""
+        return min(MAX_INTERVAL, self.viewers / SENDS_PER_SECOND)
 
     def publish(self) -> None:
-        """Wake every sender; each sends what its cursor has not seen."""
+        """Wake every sender (now, or once `interval()` has passed since the last wake)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called from a sync route's thread: wake on the loop's thread
+            if self._loop is not None:
+                self._loop.call_soon_threadsafe(self.publish)
+            return  # no loop yet means no sender is waiting
+        if self._wake_scheduled:
+            return  # the wake already scheduled will send this too
+        interval = self.interval()
+        if interval:
+            due = self._last_wake + interval
+            if loop.time() < due:
+                self._wake_scheduled = True
+                loop.call_at(due, self._wake_all)
+                return
+        self._wake_all()
+
+    def _wake_all(self) -> None:
+        self._wake_scheduled = False
+        self._last_wake = asyncio.get_running_loop().time()
         wake, self._wake = self._wake, asyncio.Event()
         wake.set()
 
@@ -114,6 +150,7 @@ class Hub:
 
     async def stream(self, send: Send, since: int, run: int | None) -> None:
         """Send the snapshot, then everything new, until the connection fails."""
+        self._loop = asyncio.get_running_loop()
         cursor = Cursor()
         resume = since if run is not None and run == self.run_id else 0
         log_end = self.log.last_seq if self.log else 0

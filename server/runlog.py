@@ -5,6 +5,8 @@ was stored in SQLite before it was appended.
 """
 
 import json
+import time
+from bisect import bisect_right
 from collections import OrderedDict
 from typing import Any
 
@@ -25,6 +27,9 @@ class RunLog:
         # Each epoch result carries `last_seq`, the last point of its epoch, so a viewer
         # that is behind receives points and epochs in the order they happened.
         self.epochs: list[Row] = list(info.get("epochs", []))
+        # Per append (one worker tick): its first seq and when the worker had its points.
+        self._tick_first: list[int] = []
+        self._tick_created: list[float] = []
         self._encoded: OrderedDict[tuple[int, int], str] = OrderedDict()
 
     @property
@@ -41,10 +46,13 @@ class RunLog:
     def last_seq(self) -> int:
         return len(self.columns["seq"])
 
-    def append(self, columns: Columns) -> None:
+    def append(self, columns: Columns, created: float | None = None) -> None:
+        """Add one tick's points; `created` is the worker's wall clock when it read them."""
         first = columns["seq"][0]
         if first != self.last_seq + 1:
             raise ValueError(f"run {self.id}: point {first} follows {self.last_seq}")
+        self._tick_first.append(first)
+        self._tick_created.append(time.time() if created is None else created)
         for name in POINT_COLUMNS:
             self.columns[name].extend(columns[name])
         self.info["last_seq"] = self.last_seq
@@ -57,11 +65,15 @@ class RunLog:
         return {name: self.columns[name][after:upto] for name in POINT_COLUMNS}
 
     def points_message(self, after: int, upto: int) -> str:
-        """Points after..upto as one message, encoded once for every viewer at that cursor."""
+        """Points after..upto as one message, encoded once for every viewer at that cursor.
+
+        `created` is when its oldest point was made, so a viewer can measure its delay."""
         key = (after, upto)
         text = self._encoded.get(key)
         if text is None:
-            text = encode({"type": "points", "run": self.id, **self.slice(after, upto)})
+            created = self._tick_created[bisect_right(self._tick_first, after + 1) - 1]
+            points = self.slice(after, upto)
+            text = encode({"type": "points", "run": self.id, **points, "created": created})
             self._encoded[key] = text
             if len(self._encoded) > ENCODED_SLICES_KEPT:
                 self._encoded.popitem(last=False)

@@ -1,5 +1,6 @@
 """Run lifecycle: one active run at a time, fed by the worker, stored, and published."""
 
+import asyncio
 import math
 import time
 from typing import Any
@@ -7,11 +8,14 @@ from typing import Any
 from server.hub import Hub
 from server.runlog import RunLog
 from server.store import EPOCH_COLUMNS, Columns, Row, Store
-from server.supervisor import Supervisor
+from server.supervisor import Supervisor, WorkerUnavailable
 from server.training.config import TrainConfig
 from server.training.protocol import Message, WorkerOptions
 
 ENDED = ("finished", "stopped", "failed", "interrupted")
+# The worker stops between steps; one step that takes longer than this (cnn, batch 8192,
+# on a CPU) gets the worker killed, so a stop or the time cap always takes effect.
+STOP_GRACE_SECONDS = 5.0
 
 
 class RunActive(Exception):
@@ -63,17 +67,37 @@ class RunManager:
             "torch_version": self.supervisor.info.get("torch_version", ""),
         }
         info = self.store.create_run(config.name, config.model_dump(), device)
+        try:
+            self.supervisor.send(
+                {"kind": "train", "run": info["id"], "config": config.model_dump()}
+            )
+        except WorkerUnavailable as error:
+            self.store.update_run(info["id"], status="failed", reason=str(error))
+            raise
         info["epochs"] = []
         self.active = RunLog(info)
         self.hub.set_run(self.active)
-        self.supervisor.send({"kind": "train", "run": info["id"], "config": config.model_dump()})
         return info
 
     def stop_run(self, run_id: int) -> Row:
         if self.active is None or self.active.id != run_id:
             raise RunNotActive(f"run {run_id} is not active")
         self.supervisor.send({"kind": "stop", "run": run_id})
+        self._enforce_stop(run_id, "stopped by the presenter", STOP_GRACE_SECONDS)
         return self.active.info
+
+    def _enforce_stop(self, run_id: int, reason: str, after: float) -> None:
+        asyncio.get_running_loop().call_later(after, self._stop_overdue, run_id, reason)
+
+    def _stop_overdue(self, run_id: int, reason: str) -> None:
+        """The run is still going past its stop or its time cap: end it, kill the worker."""
+        log = self.active
+        if log is None or log.id != run_id:
+            return
+        reason = f"{reason}; the worker was killed mid-step"
+        self.store.update_run(run_id, status="stopped", reason=reason, finished_at=time.time())
+        self._end(log, "stopped", reason)
+        self.supervisor.kill()
 
     # Worker messages: `persist` on the reader thread first, then `apply` on the loop.
 
@@ -102,7 +126,7 @@ class RunManager:
         if log is None or message.get("run") != log.id:
             return
         if kind == "points":
-            log.append(point_columns(message))
+            log.append(point_columns(message), message.get("created"))
         elif kind == "epoch":
             log.add_epoch(epoch_row(message))
         elif kind == "started":
@@ -112,6 +136,8 @@ class RunManager:
                 steps_per_epoch=message["steps_per_epoch"],
                 total_steps=message["total_steps"],
             )
+            cap = self.supervisor.options.max_run_seconds
+            self._enforce_stop(log.id, f"time limit of {cap:g} s reached", cap + STOP_GRACE_SECONDS)
         elif kind == "ended":
             self._end(log, message["status"], message["reason"])
             return

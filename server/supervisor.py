@@ -70,8 +70,11 @@ class Supervisor:
         """Queue a command; a worker still warming up reads it once it is ready."""
         if self._conn is None or self.state == "stopped":
             raise WorkerUnavailable("the training worker is not running")
-        with self._send_lock:
-            self._conn.send(command)
+        try:
+            with self._send_lock:
+                self._conn.send(command)
+        except OSError as error:  # it died a moment ago; the reader thread will replace it
+            raise WorkerUnavailable("the training worker is restarting") from error
 
     async def request(self, name: str, args: dict[str, Any], wait: float) -> dict[str, Any]:
         """Ask the worker for a demo result; answered between ticks when it is training."""
@@ -133,6 +136,13 @@ class Supervisor:
         if self.state == "restarting":
             self.last_error = None
             self.start()
+
+    def kill(self) -> None:
+        """Kill the worker now (a step that will not end); it is replaced as if it had died."""
+        self._conn = None  # commands until the fresh worker starts answer WorkerUnavailable
+        self.state = "restarting"
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the worker to quit (it ends an active run as stopped), then make sure."""

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from server.api.deps import Manager
+from server.api.deps import Manager, errors
 from server.supervisor import DemoFailed, WorkerUnavailable
 from server.training.config import DatasetName
 
@@ -23,7 +23,7 @@ async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, A
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
 
 
-@router.get("/batch")
+@router.get("/batch", responses=errors(409, 503))
 async def batch(
     manager: Manager,
     dataset: DatasetName = "mnist",
@@ -32,11 +32,11 @@ async def batch(
     return await _ask(manager, "batch", {"dataset": dataset, "index": index})
 
 
-@router.get("/modes")
+@router.get("/modes", responses=errors(409, 503))
 async def modes(manager: Manager) -> dict[str, Any]:
     return await _ask(manager, "modes", {})
 
 
-@router.get("/profile")
+@router.get("/profile", responses=errors(409, 503))
 async def profile(manager: Manager) -> dict[str, Any]:
     return await _ask(manager, "profile", {})

@@ -1,9 +1,9 @@
 """Shared request dependencies: the run manager, the settings, and the presenter check."""
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server.config import Settings
@@ -22,6 +22,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def secrets_match(given: str, expected: str) -> bool:
+    """Constant time: how long this takes tells nothing about how much of `given` is right."""
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
 def require_presenter(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -29,7 +34,7 @@ def require_presenter(
     """401 unless the request carries the presenter token, compared in constant time."""
     expected: str = request.app.state.settings.token
     given = credentials.credentials if credentials else ""
-    if not (given and secrets.compare_digest(given.encode(), expected.encode())):
+    if not (given and secrets_match(given, expected)):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "presenter token missing or wrong: send 'Authorization: Bearer <token>'",
@@ -38,5 +43,21 @@ def require_presenter(
 
 
 Manager = Annotated[RunManager, Depends(get_manager)]
+# SQLite's integers: a larger id is a 422, not an overflow.
+RunId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a run's id")]
 CurrentSettings = Annotated[Settings, Depends(get_settings)]
 Presenter = Depends(require_presenter)
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the error answers a route gives."""
+    return {code: {"description": ERROR_DESCRIPTIONS[code]} for code in codes}
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The body is not valid JSON",
+    401: "The presenter token is missing or wrong",
+    404: "No such run",
+    409: "Conflicts with the current state (a run is active, or not)",
+    503: "The training worker is starting or restarting",
+}

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from server.api.deps import Manager, Presenter
+from server.api.deps import Manager, Presenter, RunId, errors
 from server.runs import RunActive, RunNotActive
 from server.store import POINT_COLUMNS
 from server.supervisor import WorkerUnavailable
@@ -15,8 +15,14 @@ from server.training.config import TrainConfig
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Presenter])
-def start_run(manager: Manager, config: TrainConfig | None = None) -> dict[str, Any]:
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Presenter],
+    responses=errors(400, 401, 409, 503),
+)
+async def start_run(manager: Manager, config: TrainConfig | None = None) -> dict[str, Any]:
+    # async, so it runs on the event loop: check-and-start cannot interleave with another click.
     try:
         return manager.start_run(config or TrainConfig())
     except RunActive as error:
@@ -25,8 +31,13 @@ def start_run(manager: Manager, config: TrainConfig | None = None) -> dict[str, 
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
 
 
-@router.post("/{run_id}/stop", status_code=status.HTTP_202_ACCEPTED, dependencies=[Presenter])
-def stop_run(run_id: int, manager: Manager) -> dict[str, Any]:
+@router.post(
+    "/{run_id}/stop",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Presenter],
+    responses=errors(401, 409),
+)
+async def stop_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
     try:
         return manager.stop_run(run_id)
     except RunNotActive as error:
@@ -45,13 +56,17 @@ def _details(manager: Manager, run_id: int) -> dict[str, Any]:
     return run
 
 
-@router.get("/{run_id}")
-def get_run(run_id: int, manager: Manager) -> dict[str, Any]:
+@router.get("/{run_id}", responses=errors(404))
+def get_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
     return _details(manager, run_id)
 
 
-@router.get("/{run_id}/metrics.csv", response_class=Response)
-def metrics_csv(run_id: int, manager: Manager) -> Response:
+@router.get(
+    "/{run_id}/metrics.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **errors(404)},
+)
+def metrics_csv(run_id: RunId, manager: Manager) -> Response:
     points = _details(manager, run_id)["points"]
     out = io.StringIO()
     writer = csv.writer(out)

@@ -5,12 +5,13 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import Manager, Presenter
+from server.api.deps import Manager, Presenter, errors
+from server.training.config import JsonInt
 
 router = APIRouter(tags=["status"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses={503: {"description": "The worker is not warm yet"}})
 def healthz(manager: Manager, response: Response) -> dict[str, Any]:
     """200 once the worker is warm, 503 before (or while it restarts)."""
     worker = manager.supervisor.state
@@ -26,13 +27,13 @@ def server_status(manager: Manager) -> dict[str, Any]:
 
 
 class Slide(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    page: int = Field(ge=0, le=10_000)
+    page: JsonInt = Field(ge=0, le=10_000)
     panel: str | None = Field(default=None, max_length=40, pattern=r"^[a-z0-9-]*$")
 
 
-@router.post("/api/slide", dependencies=[Presenter])
-def set_slide(slide: Slide, manager: Manager) -> dict[str, Any]:
+@router.post("/api/slide", dependencies=[Presenter], responses=errors(400, 401))
+async def set_slide(slide: Slide, manager: Manager) -> dict[str, Any]:
     manager.hub.set_slide(slide.page, slide.panel)
     return slide.model_dump()

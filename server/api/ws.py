@@ -37,10 +37,11 @@ async def stream(
     if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="origin not allowed")
         return
+    await websocket.accept()
     if hub.viewers >= settings.max_viewers:
+        # Accepted only to say why: a refused handshake could not carry 1013 (try again later).
         await websocket.close(code=status.WS_1013_TRY_AGAIN_LATER, reason="too many viewers")
         return
-    await websocket.accept()
     hub.viewers += 1
     sender = asyncio.create_task(hub.stream(websocket.send_text, since, run))
     try:

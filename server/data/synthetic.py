@@ -1,25 +1,33 @@
-"""Small learnable stand-ins for MNIST, written as real IDX files, for fast tests."""
+"""Small learnable stand-ins for MNIST, written as real IDX files in the real layout, for tests.
+
+Each class lights its own 7x7 block of the 28x28 image over dim noise, so the seed's mlp gets
+past 90% test accuracy within one epoch of the default 600 images.
+"""
 
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from server.data.datasets import FILES, raw_dir
 from server.data.idx import write_idx
 
+BLOCK = 7  # the image is a 4x4 grid of blocks; classes 0..9 use the first ten
+NOISE = 60  # background pixels are uniform in 0..NOISE-1; the lit block is 255
 
-def _images(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    # Each class lights one 7x7 block of a 4x4 grid (10 of 16 blocks), plus noise.
-    images = rng.integers(0, 60, size=(len(labels), 28, 28), dtype=np.uint8)
+
+def _images(labels: npt.NDArray[np.uint8], rng: np.random.Generator) -> npt.NDArray[np.uint8]:
+    images = rng.integers(0, NOISE, size=(len(labels), 28, 28), dtype=np.uint8)
     for index, label in enumerate(labels):
-        row, col = divmod(int(label), 4)
-        images[index, row * 7 : row * 7 + 7, col * 7 : col * 7 + 7] = 255
+        row, col = divmod(int(label), 28 // BLOCK)
+        images[index, row * BLOCK : (row + 1) * BLOCK, col * BLOCK : (col + 1) * BLOCK] = 255
     return images
 
 
 def write_synthetic_dataset(
     data_dir: Path | str, dataset: str = "mnist", train: int = 600, test: int = 200, seed: int = 0
 ) -> Path:
+    """Write `dataset`'s four files where `fetch_dataset` would put them; return that folder."""
     rng = np.random.default_rng(seed)
     folder = raw_dir(data_dir, dataset)
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,13 @@
 """Per-batch loss and accuracy kept on the device, read back by the host once per tick.
 
-Calling `loss.item()` every step makes the host wait for the device every step; here each
-step only writes two numbers into a device buffer, and `drain()` is the one sync point.
+Calling `loss.item()` every step makes the host wait for the device every step. Here a
+step only keeps references to its loss, logits and targets (no kernel, no copy), and
+`drain()` scores the whole tick in a few batched ops: the tick's one sync point.
 """
 
 import time
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import torch
 
@@ -25,12 +27,14 @@ class PointBatch:
 
 
 class DeviceMeter:
-    """A ring of device-side slots for per-batch loss and correct-count."""
+    """The steps recorded since the last drain, still on the device."""
 
     def __init__(self, device: torch.device, capacity: int = 4096) -> None:
-        self.capacity = capacity
-        self._loss = torch.zeros(capacity, device=device)
-        self._correct = torch.zeros(capacity, device=device, dtype=torch.int64)
+        self.device = device
+        self.capacity = capacity  # drained when full, so at most this many batches are held
+        self._losses: list[torch.Tensor] = []
+        self._logits: list[torch.Tensor] = []
+        self._targets: list[torch.Tensor] = []
         # Host-side facts known without asking the device.
         self._pending = PointBatch()
         self._sizes: list[int] = []
@@ -48,10 +52,10 @@ class DeviceMeter:
         logits: torch.Tensor,
         targets: torch.Tensor,
     ) -> None:
-        """Queue one batch's metrics; asynchronous on a GPU (no host-device sync)."""
-        slot = len(self._pending)
-        self._loss[slot] = loss.detach()
-        self._correct[slot] = (logits.detach().argmax(1) == targets).sum()
+        """Queue one batch's metrics: references only, no device work, no host-device sync."""
+        self._losses.append(loss.detach())
+        self._logits.append(logits.detach())
+        self._targets.append(targets)
         self._pending.step.append(step)
         self._pending.epoch.append(epoch)
         self._pending.t.append(time.perf_counter() - started)
@@ -59,10 +63,19 @@ class DeviceMeter:
 
     def drain(self) -> PointBatch:
         """Read every queued point back to the host: the tick's one host-device sync point."""
-        batch, count = self._pending, len(self._pending)
-        if count:
-            batch.loss = self._loss[:count].tolist()
-            correct = self._correct[:count].tolist()
-            batch.acc = [c / n for c, n in zip(correct, self._sizes, strict=True)]
+        batch = self._pending
+        if len(batch):
+            hits = torch.cat(self._logits).argmax(1) == torch.cat(self._targets)
+            # Correct predictions counted up to the end of each batch, then differenced.
+            ends = torch.tensor(list(accumulate(self._sizes)), device=self.device) - 1
+            running = hits.cumsum(0)[ends].tolist()  # sync point
+            batch.loss = torch.stack(self._losses).tolist()
+            batch.acc = [
+                (count - before) / size
+                for count, before, size in zip(
+                    running, [0, *running[:-1]], self._sizes, strict=True
+                )
+            ]
         self._pending, self._sizes = PointBatch(), []
+        self._losses, self._logits, self._targets = [], [], []
         return batch

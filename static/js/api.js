@@ -14,25 +14,57 @@ export function captureToken(location, history, storage) {
   return storage.getItem(KEY)
 }
 
-export function presenterToken() {
-  return window.sessionStorage.getItem(KEY)
+export function presenterToken(storage = globalThis.sessionStorage) {
+  return storage?.getItem(KEY) ?? null
 }
 
-export async function api(path, { method = 'GET', body, token = presenterToken() } = {}) {
+// `unreachable`: no loopcast answered (network down, or another server that does not
+// speak its JSON), so the panels wait for it rather than show an error.
+export class ApiError extends Error {
+  constructor(message, { status = 0, unreachable = false } = {}) {
+    super(message)
+    this.status = status
+    this.unreachable = unreachable
+  }
+}
+
+export function errorText(data, response) {
+  if (Array.isArray(data?.detail)) {
+    return data.detail.map((item) => `${item.loc?.at(-1) ?? 'request'}: ${item.msg}`).join('; ')
+  }
+  return typeof data?.detail === 'string' ? data.detail : `${response.status} ${response.statusText}`
+}
+
+export async function api(path, { method = 'GET', body, token = presenterToken(), fetchImpl = globalThis.fetch } = {}) {
   const headers = {}
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (token && method !== 'GET') headers.Authorization = `Bearer ${token}`
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const data = await response.json().catch(() => ({}))
-  if (!response.ok) {
-    const detail = Array.isArray(data.detail)
-      ? data.detail.map((item) => `${item.loc.at(-1)}: ${item.msg}`).join('; ')
-      : data.detail
-    throw new Error(detail || `${response.status} ${response.statusText}`)
+  let response
+  try {
+    response = await fetchImpl(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  } catch (error) {
+    throw new ApiError(`loopcast unreachable: ${error.message}`, { unreachable: true })
+  }
+  const json = (response.headers.get('content-type') ?? '').includes('application/json')
+  const data = json ? await response.json().catch(() => null) : null
+  if (!response.ok || data === null) {
+    throw new ApiError(data ? errorText(data, response) : `${response.status} ${response.statusText}`, {
+      status: response.status,
+      unreachable: data === null,
+    })
   }
   return data
+}
+
+// GETs whose answer does not change while the server runs (a profile, a batch by index):
+// asked once per tab, however often a slide is entered. Failures are not kept.
+const cache = new Map()
+
+export function cachedGet(path, request = api) {
+  if (!cache.has(path)) {
+    const answer = request(path)
+    cache.set(path, answer)
+    answer.catch(() => cache.delete(path))
+  }
+  return cache.get(path)
 }

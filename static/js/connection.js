@@ -2,21 +2,44 @@
 // once, and the presenter view shows two). Reconnects on its own and resumes with
 // `since`, so a chart never shows a gap or a duplicate.
 
+// A socket that has heard nothing (not even a pong) for this long is dead: phones on
+// venue Wi-Fi lose connections without a close frame.
+export const PING_MS = 10_000
+export const STALE_MS = 25_000
+
 export function streamUrl(location, run, seq) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   const query = run != null && seq > 0 ? `?since=${seq}&run=${run}` : ''
   return `${scheme}//${location.host}/ws${query}`
 }
 
-export function backoff(attempt) {
-  return Math.min(5000, 250 * 2 ** attempt)
+// 250 ms doubling up to 5 s, each wait drawn from its upper half so that a hall full of
+// phones does not reconnect in lockstep after a server restart.
+export function backoff(attempt, random = Math.random) {
+  const ceiling = Math.min(5000, 250 * 2 ** attempt)
+  return Math.round(ceiling * (0.5 + random() / 2))
+}
+
+// What the banner says in each state; null when there is nothing to say.
+export function stateMessage(state) {
+  if (state === 'connecting') return 'Waiting for the loopcast server…'
+  if (state === 'reconnecting') return 'Connection to loopcast lost: reconnecting…'
+  return null
+}
+
+const browserTimers = {
+  schedule: (fn, ms) => setTimeout(fn, ms),
+  cancel: (handle) => clearTimeout(handle),
+  now: () => Date.now(),
+  random: () => Math.random(),
 }
 
 export class Connection {
-  constructor({ location, WebSocketImpl, schedule = (fn, ms) => setTimeout(fn, ms) }) {
+  // state: 'connecting' until the first open, then 'open' or 'reconnecting'.
+  constructor({ location, WebSocketImpl, timers = browserTimers }) {
     this.location = location
     this.WebSocketImpl = WebSocketImpl
-    this.schedule = schedule
+    this.timers = { ...browserTimers, ...timers }
     this.listeners = new Set()
     this.stateListeners = new Set()
     this.state = 'connecting'
@@ -24,6 +47,9 @@ export class Connection {
     this.seq = 0
     this.attempt = 0
     this.socket = null
+    this.retry = null
+    this.watchdog = null
+    this.heard = 0
     this.closed = false
   }
 
@@ -39,26 +65,63 @@ export class Connection {
   }
 
   setState(state) {
+    if (state === this.state) return
     this.state = state
     for (const listener of this.stateListeners) listener(state)
   }
 
   open() {
     if (this.socket || this.closed) return this
+    this.retry = null
     const socket = new this.WebSocketImpl(streamUrl(this.location, this.run, this.seq))
     this.socket = socket
     socket.onopen = () => {
       this.attempt = 0
+      this.heard = this.timers.now()
       this.setState('open')
+      this.watch(socket)
     }
-    socket.onmessage = (event) => this.receive(JSON.parse(event.data))
+    socket.onmessage = (event) => {
+      this.heard = this.timers.now()
+      let message
+      try {
+        message = JSON.parse(event.data)
+      } catch {
+        console.error('loopcast: a stream message that is not JSON was ignored')
+        return
+      }
+      this.receive(message)
+    }
     socket.onclose = () => {
+      if (this.socket !== socket) return
       this.socket = null
+      this.timers.cancel(this.watchdog)
       if (this.closed) return
-      this.setState('reconnecting')
-      this.schedule(() => this.open(), backoff(this.attempt++))
+      if (this.state === 'open') this.setState('reconnecting')
+      this.retry = this.timers.schedule(() => this.open(), backoff(this.attempt++, this.timers.random))
     }
     return this
+  }
+
+  // Pings now and then; closes a socket that went silent so that onclose reconnects.
+  watch(socket) {
+    this.watchdog = this.timers.schedule(() => {
+      if (this.socket !== socket) return
+      if (this.timers.now() - this.heard > STALE_MS) {
+        socket.close()
+        return
+      }
+      socket.send(JSON.stringify({ type: 'ping' }))
+      this.watch(socket)
+    }, PING_MS)
+  }
+
+  // The network came back (or the phone woke up): try at once instead of waiting.
+  reconnectNow() {
+    if (this.socket || this.closed || this.retry == null) return
+    this.timers.cancel(this.retry)
+    this.attempt = 0
+    this.open()
   }
 
   // Where the stream stands, so a reconnect asks for exactly what comes next.
@@ -67,14 +130,20 @@ export class Connection {
       this.run = message.run
       const seq = message.points?.seq ?? []
       this.seq = seq.length ? seq[seq.length - 1] : (message.since ?? 0)
-    } else if (message.type === 'points' && message.run === this.run) {
-      this.seq = message.seq[message.seq.length - 1]
+    } else if (message.type === 'points' && message.run === this.run && message.seq.length) {
+      this.seq = Math.max(this.seq, message.seq[message.seq.length - 1])
     }
   }
 
   receive(message) {
     this.track(message)
-    for (const listener of this.listeners) listener(message)
+    for (const listener of this.listeners) {
+      try {
+        listener(message)
+      } catch (error) {
+        console.error('loopcast: a stream listener failed', error)
+      }
+    }
   }
 
   // After a gap (which should never happen) start over from a full snapshot.
@@ -86,6 +155,7 @@ export class Connection {
 
   close() {
     this.closed = true
+    this.timers.cancel(this.retry)
     this.socket?.close()
   }
 }
@@ -95,6 +165,11 @@ let shared = null
 export function sharedConnection() {
   if (!shared) {
     shared = new Connection({ location: window.location, WebSocketImpl: window.WebSocket }).open()
+    const wake = () => shared.reconnectNow()
+    window.addEventListener('online', wake)
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') wake()
+    })
   }
   return shared
 }

@@ -5,7 +5,6 @@ export function el(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (name === 'class') node.className = value
     else if (name === 'text') node.textContent = value
-    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value)
     else node.setAttribute(name, value)
   }
   for (const child of children) node.append(child)
@@ -14,8 +13,4 @@ export function el(tag, attributes = {}, ...children) {
 
 export function setText(node, text) {
   node.textContent = text
-}
-
-export function percent(value) {
-  return value == null ? '–' : `${(value * 100).toFixed(1)}%`
 }

@@ -1,14 +1,41 @@
 // The live panels, one per slide of the deck. The deck's Vue components and the audience
 // page mount the same panels: `mountPanel(name, element, context)` returns `stop()`.
+// Context: { connection, buffer, subscribe } from live.js, plus `presenter` and `chartHeight`.
 
-import { api } from './api.js'
-import { FAINT, aligned, lineChart } from './charts.js'
-import { el, percent, setText } from './dom.js'
-import { samplesPerSecond } from './points.js'
+import { api, cachedGet } from './api.js'
+import { AlignedData } from './chartdata.js'
+import { FAINT, lineChart } from './charts.js'
+import { el, setText } from './dom.js'
+import {
+  WAITING,
+  accuracyCheck,
+  deviceText,
+  modesCaption,
+  overlayLabel,
+  percent,
+  profileCaption,
+  runLabel,
+  speedText,
+  tuple,
+} from './text.js'
 
 export const PANELS = ['overview', 'dataloader', 'modes', 'mnist', 'progress', 'gpu']
-const STEPS = ['zero_grad', 'forward', 'loss', 'backward', 'step']
+const STEPS = [
+  ['zero_grad', 'Clear accumulated gradients'],
+  ['forward', 'Model makes predictions'],
+  ['loss', 'Measure prediction error'],
+  ['backward', 'Compute gradients'],
+  ['step', 'Update weights'],
+]
 const EPOCH_TICKS = [1, 2, 5, 10, 20, 50]
+// Loss from 0 up, with a scale even before the first point.
+const LOSS_SCALE = { y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.05 : 1] } }
+// Validation accuracy close up (0.95 to 0.97 is the story), never past 0 or 1.
+const ACC_SCALE = {
+  y: { range: (_plot, min, max) => (min == null ? [0, 1] : [Math.max(0, min - 0.02), Math.min(1, max + 0.01)]) },
+}
+const RETRY_MS = 5000
+const ENDED = new Set(['finished', 'stopped', 'failed', 'interrupted'])
 
 function listen(context, onChange) {
   const unsubscribe = context.subscribe(onChange)
@@ -16,59 +43,62 @@ function listen(context, onChange) {
   return unsubscribe
 }
 
-function waiting(element, what) {
-  const note = el('p', { class: 'lc-note', text: `Waiting for loopcast: ${what}…` })
-  element.append(note)
-  return note
+// Loads a demo result once; until loopcast answers, says so and tries again (at once when
+// the stream reconnects, else every few seconds). Returns stop().
+function demo(context, path, note, show) {
+  let stopped = false
+  let done = false
+  let timer = 0
+  const load = () => {
+    clearTimeout(timer)
+    cachedGet(path)
+      .then((result) => {
+        if (stopped || done) return
+        done = true
+        show(result)
+      })
+      .catch((error) => {
+        if (stopped) return
+        setText(note, error.unreachable ? WAITING : `${error.message}: trying again…`)
+        timer = setTimeout(load, RETRY_MS)
+      })
+  }
+  load()
+  let now = true // onState reports the current state at once: that load is under way
+  const unsubscribe = context.connection.onState((state) => {
+    if (!now && state === 'open' && !done) load()
+  })
+  now = false
+  return () => {
+    stopped = true
+    clearTimeout(timer)
+    unsubscribe()
+  }
 }
 
 function overview(element, context) {
-  const boxes = STEPS.map((step) =>
-    el('div', { class: `lc-step lc-step-${step}`, 'data-step': step }, el('strong', { text: step }), el('span', { class: 'lc-ms', text: '…' })),
+  const boxes = STEPS.map(([step, what]) =>
+    el(
+      'div',
+      { class: `lc-step lc-step-${step}`, 'data-step': step },
+      el('strong', { text: step }),
+      el('span', { class: 'lc-what', text: what }),
+      el('span', { class: 'lc-ms', text: '…' }),
+    ),
   )
-  const caption = el('p', { class: 'lc-note', text: 'Measured time per step on this device, batch 64.' })
+  const caption = el('p', { class: 'lc-note', text: WAITING })
   element.append(el('div', { class: 'lc-steps' }, ...boxes), caption)
-  api('/api/demo/profile')
-    .then((profile) => {
-      STEPS.forEach((step, i) => setText(boxes[i].querySelector('.lc-ms'), `${profile.ms[step].toFixed(3)} ms`))
-      setText(caption, `Measured on ${profile.device}: mean of ${profile.steps} steps of the seed's mlp, batch ${profile.batch_size}.`)
-    })
-    .catch((error) => setText(caption, `Profile unavailable: ${error.message}`))
-  return listen(context, () => {
-    const running = context.buffer.active?.status === 'running'
-    element.classList.toggle('lc-running', running)
+  const stopDemo = demo(context, '/api/demo/profile', caption, (profile) => {
+    STEPS.forEach(([step], i) => setText(boxes[i].querySelector('.lc-ms'), `${profile.ms[step].toFixed(3)} ms`))
+    setText(caption, profileCaption(profile))
   })
-}
-
-function dataloader(element, context) {
-  let index = 0
-  const grid = el('div', { class: 'lc-batch' })
-  const shapes = el('p', { class: 'lc-shapes', text: '' })
-  const next = el('button', { class: 'lc-button', type: 'button', text: 'Next batch' })
-  element.append(shapes, grid, next)
-  const note = waiting(element, 'a real batch from the DataLoader')
-  const show = async () => {
-    try {
-      const batch = await api(`/api/demo/batch?index=${index}`)
-      note.remove()
-      setText(shapes, `images.shape = ${tuple(batch.shape)}   labels.shape = ${tuple(batch.labels_shape)}   batch ${batch.index}`)
-      const pixels = Uint8Array.from(atob(batch.images), (c) => c.charCodeAt(0))
-      grid.replaceChildren(...batch.labels.map((label, i) => digit(pixels.subarray(i * 784, (i + 1) * 784), label)))
-    } catch (error) {
-      setText(note, `Batch unavailable: ${error.message}`)
-    }
+  const unsubscribe = listen(context, () => {
+    element.classList.toggle('lc-running', context.buffer.active?.status === 'running')
+  })
+  return () => {
+    stopDemo()
+    unsubscribe()
   }
-  next.addEventListener('click', () => {
-    index += 1
-    show()
-  })
-  show()
-  return () => {}
-}
-
-// Python's spelling of a shape: (64,) for one dimension.
-function tuple(shape) {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`
 }
 
 function digit(pixels, label) {
@@ -76,43 +106,85 @@ function digit(pixels, label) {
   const context = canvas.getContext('2d')
   if (context) {
     const image = context.createImageData(28, 28)
-    pixels.forEach((value, i) => image.data.set([value, value, value, 255], i * 4))
+    pixels.forEach((value, i) => {
+      image.data[i * 4] = image.data[i * 4 + 1] = image.data[i * 4 + 2] = value
+      image.data[i * 4 + 3] = 255
+    })
     context.putImageData(image, 0, 0)
   }
   return el('figure', {}, canvas, el('figcaption', { text: String(label) }))
 }
 
-function modes(element) {
-  const train = el('div', { class: 'lc-mode' }, el('span', { text: 'model.train()' }), el('strong', { text: '…' }))
-  const evaluate = el('div', { class: 'lc-mode lc-mode-eval' }, el('span', { text: 'model.eval()' }), el('strong', { text: '…' }))
-  const caption = el('p', { class: 'lc-note', text: 'Training a Dropout + BatchNorm net, then scoring the same weights in both modes…' })
-  element.append(el('div', { class: 'lc-modes' }, train, evaluate), caption)
-  api('/api/demo/modes')
-    .then((result) => {
-      setText(train.querySelector('strong'), percent(result.train_mode_acc))
-      setText(evaluate.querySelector('strong'), percent(result.eval_mode_acc))
-      setText(caption, `${result.model}, ${result.trained_steps} steps; accuracy on ${result.test_images} test images with the same weights. Forgetting model.eval() costs ${((result.eval_mode_acc - result.train_mode_acc) * 100).toFixed(1)} points.`)
+function dataloader(element, context) {
+  let index = 0
+  let stopDemo = () => {}
+  const shapes = el('p', { class: 'lc-shapes', text: WAITING })
+  const next = el('button', { class: 'lc-button', type: 'button', text: 'Next batch' })
+  const grid = el('div', { class: 'lc-batch' })
+  element.append(el('div', { class: 'lc-row' }, shapes, next), grid)
+  const show = () => {
+    stopDemo()
+    stopDemo = demo(context, `/api/demo/batch?dataset=mnist&index=${index}`, shapes, (batch) => {
+      setText(shapes, `images.shape = ${tuple(batch.shape)}   labels.shape = ${tuple(batch.labels_shape)}   batch ${batch.index}`)
+      const pixels = Uint8Array.from(atob(batch.images), (c) => c.charCodeAt(0))
+      grid.replaceChildren(...batch.labels.map((label, i) => digit(pixels.subarray(i * 784, (i + 1) * 784), label)))
     })
-    .catch((error) => setText(caption, `Unavailable: ${error.message}`))
-  return () => {}
+  }
+  next.addEventListener('click', () => {
+    index += 1
+    show()
+  })
+  show()
+  return () => stopDemo()
 }
 
-function overlayPicker(context, onPick) {
-  const select = el('select', { class: 'lc-overlay', 'aria-label': 'Overlay an earlier run' })
-  select.append(el('option', { value: '', text: 'Overlay: none' }))
-  api('/api/runs')
-    .then(({ runs }) => {
-      for (const run of runs) {
-        if (run.id === context.buffer.current) continue
-        const label = `Run ${run.id}${run.name ? ` (${run.name})` : ''}: ${run.config.model}, ${run.status}`
-        select.append(el('option', { value: String(run.id), text: label }))
-      }
-    })
-    .catch(() => {})
-  select.addEventListener('change', async () => {
-    onPick(select.value ? await api(`/api/runs/${select.value}`) : null)
+function modes(element, context) {
+  const box = (label, kind) => el('div', { class: `lc-mode lc-mode-${kind}` }, el('span', { text: label }), el('strong', { text: '…' }))
+  const train = box('model.train()', 'train')
+  const evaluate = box('model.eval()', 'eval')
+  const caption = el('p', { class: 'lc-note', text: WAITING })
+  element.append(el('div', { class: 'lc-modes' }, train, evaluate), caption)
+  return demo(context, '/api/demo/modes', caption, (result) => {
+    setText(train.querySelector('strong'), percent(result.train_mode_acc))
+    setText(evaluate.querySelector('strong'), percent(result.eval_mode_acc))
+    setText(caption, modesCaption(result))
   })
-  return select
+}
+
+// A small selector of earlier runs; `onPick(run with points and epochs | null)`. The list
+// is asked again when a run ends or another starts, so the run just finished can be
+// overlaid (not on every reconnect: a hall of phones would all ask at once).
+function overlayPicker(context, onPick) {
+  const none = () => el('option', { value: '', text: 'Overlay: none' })
+  const select = el('select', { class: 'lc-overlay', 'aria-label': 'Overlay an earlier run' }, none())
+  const refresh = () =>
+    api('/api/runs')
+      .then(({ runs }) => {
+        const chosen = select.value
+        select.replaceChildren(none())
+        for (const run of runs) {
+          if (run.id !== context.buffer.current) select.append(el('option', { value: String(run.id), text: overlayLabel(run) }))
+        }
+        select.value = [...select.options].some((option) => option.value === chosen) ? chosen : ''
+      })
+      .catch(() => {})
+  select.addEventListener('change', async () => {
+    try {
+      onPick(select.value ? await cachedGet(`/api/runs/${select.value}`) : null)
+    } catch {
+      onPick(null)
+    }
+  })
+  refresh()
+  let listed = context.buffer.current
+  const unsubscribe = context.subscribe((message) => {
+    const started = message.type === 'snapshot' && message.run !== listed
+    if (started || (message.type === 'status' && ENDED.has(message.status))) {
+      listed = context.buffer.current
+      refresh()
+    }
+  })
+  return { select, stop: unsubscribe }
 }
 
 function trainControls(context) {
@@ -132,10 +204,17 @@ function trainControls(context) {
   const train = el('button', { class: 'lc-button lc-train', type: 'button', text: 'Train' })
   const stop = el('button', { class: 'lc-button lc-stop', type: 'button', text: 'Stop' })
   const message = el('span', { class: 'lc-error', role: 'status' })
-  train.addEventListener('click', async () => {
+  const act = async (request) => {
     setText(message, '')
     try {
-      await api('/api/runs', {
+      await request()
+    } catch (error) {
+      setText(message, error.message)
+    }
+  }
+  train.addEventListener('click', () =>
+    act(() =>
+      api('/api/runs', {
         method: 'POST',
         body: {
           model: inputs.model.value,
@@ -144,21 +223,14 @@ function trainControls(context) {
           batch_size: Number(inputs.batch_size.value),
           epochs: Number(inputs.epochs.value),
         },
-      })
-    } catch (error) {
-      setText(message, error.message)
-    }
-  })
-  stop.addEventListener('click', async () => {
+      }),
+    ),
+  )
+  stop.addEventListener('click', () => {
     const run = context.buffer.active
-    if (!run) return
-    try {
-      await api(`/api/runs/${run.id}/stop`, { method: 'POST' })
-    } catch (error) {
-      setText(message, error.message)
-    }
+    if (run) act(() => api(`/api/runs/${run.id}/stop`, { method: 'POST' }))
   })
-  return el(
+  const node = el(
     'div',
     { class: 'lc-controls' },
     field('model', inputs.model),
@@ -166,19 +238,17 @@ function trainControls(context) {
     field('lr', inputs.lr),
     field('batch', inputs.batch_size),
     field('epochs', inputs.epochs),
-    train,
-    stop,
+    el('div', { class: 'lc-buttons' }, train, stop),
     message,
   )
-}
-
-function runLabel(run) {
-  if (!run) return 'No run yet.'
-  const config = run.info?.config
-  const what = config ? `${config.model}, ${config.optimizer} lr ${config.lr}, batch ${config.batch_size}` : ''
-  const name = run.info?.name ? ` “${run.info.name}”` : ''
-  const reason = run.reason ? ` (${run.reason})` : ''
-  return `Run ${run.id}${name}: ${what}, ${run.status}${reason}`
+  // Train while nothing runs, Stop while something does.
+  const sync = () => {
+    const status = context.buffer.active?.status
+    const busy = status === 'running' || status === 'queued'
+    train.disabled = busy || !context.buffer.server
+    stop.disabled = !busy
+  }
+  return { node, sync }
 }
 
 function mnist(element, context) {
@@ -190,78 +260,92 @@ function mnist(element, context) {
     overlay = run
     draw()
   })
-  if (context.presenter) element.append(trainControls(context))
-  element.append(status, chartBox, el('div', { class: 'lc-row' }, check, picker))
+  const controls = context.presenter ? trainControls(context) : null
+  if (controls) element.append(controls.node)
+  element.append(status, chartBox, el('div', { class: 'lc-row' }, check, picker.select))
   const chart = lineChart(chartBox, {
     height: context.chartHeight ?? 220,
     xLabel: 'batch',
     yLabel: 'loss',
     series: [
-      { label: 'loss', stroke: '#d9480f' },
-      { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right' },
-      { label: 'earlier run loss', stroke: FAINT },
+      { label: 'loss', stroke: '#d9480f', width: 1 },
+      { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right', width: 1 },
+      { label: 'earlier run', stroke: FAINT },
     ],
-    scales: { right: { range: [0, 1] } },
+    scales: { ...LOSS_SCALE, right: { range: [0, 1] } },
   })
+  const columns = new AlignedData(3)
   const draw = () => {
     const run = context.buffer.active
-    const series = run?.series
-    setText(status, runLabel(run))
-    const last = run?.epochs.at(-1)
-    setText(check, last ? `After epoch ${last.epoch}: validation accuracy ${percent(last.val_acc)} ${last.val_acc >= 0.97 ? '✓ ~97% reached' : '(the slide promises ~97%)'}` : 'Validation accuracy appears after each epoch.')
-    const loss = series ? Array.from(series.view('loss')) : []
-    const acc = series ? Array.from(series.view('acc')) : []
-    chart.setData(aligned([loss, acc, overlay?.points?.loss ?? []]))
+    setText(status, context.buffer.server ? runLabel(run) : WAITING)
+    setText(check, accuracyCheck(run?.epochs ?? []))
+    controls?.sync()
+    chart.update(() => {
+      const series = context.buffer.active?.series ?? null
+      return columns.update([
+        { key: series, values: series?.view('loss') ?? [] },
+        { key: series, values: series?.view('acc') ?? [] },
+        { key: overlay, values: overlay?.points?.loss ?? [] },
+      ])
+    })
   }
   const unsubscribe = listen(context, draw)
   return () => {
     unsubscribe()
+    picker.stop()
     chart.destroy()
   }
 }
 
 function progress(element, context) {
-  const lossBox = el('div', { class: 'lc-chart lc-half' })
-  const accBox = el('div', { class: 'lc-chart lc-half' })
+  const lossBox = el('div', { class: 'lc-chart' })
+  const accBox = el('div', { class: 'lc-chart' })
   let overlay = null
   const picker = overlayPicker(context, (run) => {
     overlay = run
     draw()
   })
   const note = el('p', { class: 'lc-note' })
-  element.append(note, el('div', { class: 'lc-pair' }, lossBox, accBox), picker)
+  element.append(el('div', { class: 'lc-row' }, note, picker.select), el('div', { class: 'lc-pair' }, lossBox, accBox))
+  const height = context.chartHeight ?? 200
   const lossChart = lineChart(lossBox, {
     xLabel: 'epoch',
     xIncrs: EPOCH_TICKS,
     yLabel: 'loss',
-    height: context.chartHeight ?? 200,
+    scales: LOSS_SCALE,
+    height,
     series: [
       { label: 'train', stroke: '#d9480f', points: { show: true } },
       { label: 'validation', stroke: '#1c7ed6', points: { show: true } },
-      { label: 'earlier validation', stroke: FAINT },
+      { label: 'earlier val.', stroke: FAINT },
     ],
   })
   const accChart = lineChart(accBox, {
     xLabel: 'epoch',
     xIncrs: EPOCH_TICKS,
-    scales: { y: { range: [0, 1] } },
-    yLabel: 'validation accuracy',
-    height: context.chartHeight ?? 200,
+    scales: ACC_SCALE,
+    yLabel: 'accuracy',
+    height,
     series: [
       { label: 'validation accuracy', stroke: '#2b8a3e', points: { show: true } },
       { label: 'earlier run', stroke: FAINT },
     ],
   })
+  const lossColumns = new AlignedData(3)
+  const accColumns = new AlignedData(2)
   const draw = () => {
     const epochs = context.buffer.active?.epochs ?? []
     const earlier = overlay?.epochs ?? []
-    setText(note, epochs.length ? `${epochs.length} epoch(s) so far` : 'Each epoch adds a point here when it ends (train loss, validation loss and accuracy).')
-    lossChart.setData(aligned([epochs.map((e) => e.train_loss), epochs.map((e) => e.val_loss), earlier.map((e) => e.val_loss)]))
-    accChart.setData(aligned([epochs.map((e) => e.val_acc), earlier.map((e) => e.val_acc)]))
+    const waiting = context.buffer.server ? 'Each epoch adds a point when it ends: train loss, validation loss and accuracy.' : WAITING
+    setText(note, epochs.length ? `${epochs.length} epoch(s) so far` : waiting)
+    const column = (list, name) => ({ key: list, values: list.map((epoch) => epoch[name]) })
+    lossChart.update(() => lossColumns.update([column(epochs, 'train_loss'), column(epochs, 'val_loss'), column(earlier, 'val_loss')]))
+    accChart.update(() => accColumns.update([column(epochs, 'val_acc'), column(earlier, 'val_acc')]))
   }
   const unsubscribe = listen(context, draw)
   return () => {
     unsubscribe()
+    picker.stop()
     lossChart.destroy()
     accChart.destroy()
   }
@@ -270,17 +354,14 @@ function progress(element, context) {
 function gpu(element, context) {
   const device = el('p', { class: 'lc-device' })
   const speed = el('p', { class: 'lc-speed' })
-  const note = el('p', { class: 'lc-note' })
+  const note = el('p', { class: 'lc-gpu-note' })
   element.append(device, speed, note)
   return listen(context, () => {
-    const server = context.buffer.server
-    const run = context.buffer.active
-    setText(device, server ? `Training on: ${server.device_name ?? server.device}` : 'Waiting for loopcast…')
-    setText(note, server && !server.cuda_available ? 'No GPU on this server: training on the CPU.' : server ? 'CUDA GPU available.' : '')
-    const batch = run?.info?.config?.batch_size ?? 64
-    const rate = run ? samplesPerSecond(run.series, batch) : 0
-    const epochRate = run?.epochs.at(-1)?.samples_per_s
-    setText(speed, rate ? `${Math.round(rate).toLocaleString('en')} samples/s (live)` : epochRate ? `${Math.round(epochRate).toLocaleString('en')} samples/s (last epoch)` : 'samples/s appear while a run trains')
+    const text = deviceText(context.buffer.server)
+    setText(device, text.device)
+    setText(note, text.note)
+    note.classList.toggle('lc-no-gpu', context.buffer.server?.cuda_available === false)
+    setText(speed, speedText(context.buffer.active))
   })
 }
 
@@ -294,5 +375,6 @@ export function mountPanel(name, element, context) {
   return () => {
     stop()
     element.replaceChildren()
+    element.classList.remove('lc-panel', `lc-panel-${name}`, 'lc-running')
   }
 }

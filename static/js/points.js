@@ -2,6 +2,9 @@
 
 const COLUMNS = ['seq', 'step', 'epoch', 'loss', 'acc', 't']
 
+// Runs kept besides the current one (for overlays); older ones are dropped.
+export const EARLIER_RUNS = 4
+
 export class Series {
   constructor(capacity = 1024) {
     this.length = 0
@@ -59,8 +62,15 @@ export class RunBuffer {
   run(id) {
     if (!this.runs.has(id)) {
       this.runs.set(id, { id, info: null, status: null, reason: null, epochs: [], series: new Series() })
+      this.forget()
     }
     return this.runs.get(id)
+  }
+
+  // Bounds memory in a tab left open all day: the current run and the newest few others.
+  forget() {
+    const earlier = [...this.runs.keys()].filter((id) => id !== this.current).sort((a, b) => a - b)
+    for (const id of earlier.slice(0, Math.max(0, earlier.length - EARLIER_RUNS))) this.runs.delete(id)
   }
 
   // Applies one stream message; returns 'gap' when the caller must resync.
@@ -72,8 +82,8 @@ export class RunBuffer {
         if (message.run == null) return 'ok'
         const fresh = !message.since || !this.runs.has(message.run)
         if (fresh) this.runs.delete(message.run)
-        const run = this.run(message.run)
         this.current = message.run
+        const run = this.run(message.run)
         run.info = message.info
         run.status = message.info?.status ?? null
         run.reason = message.info?.reason ?? null
@@ -113,12 +123,12 @@ export class RunBuffer {
   }
 }
 
-// Training samples per second over the last `window` points of a series.
+// Training samples per second over the last `window` points: steps * batch size / time.
 export function samplesPerSecond(series, batchSize, window = 50) {
   if (series.length < 2) return 0
   const end = series.length - 1
   const start = Math.max(0, end - window)
-  const t = series.columns.t
+  const { step, t } = series.columns
   const dt = t[end] - t[start]
-  return dt > 0 ? ((end - start) * batchSize) / dt : 0
+  return dt > 0 ? ((step[end] - step[start]) * batchSize) / dt : 0
 }

@@ -1,5 +1,7 @@
 // The audience page: read-only, phone-first, follows the presenter's current slide.
+// A tap on another panel pins it until the presenter moves on to a different slide.
 
+import { stateMessage } from './connection.js'
 import { el, setText } from './dom.js'
 import { sharedLive } from './live.js'
 import { PANELS, mountPanel } from './panels.js'
@@ -23,6 +25,7 @@ const banner = document.getElementById('lc-banner')
 
 let shown = null
 let pinned = null
+let followed = null
 let stop = () => {}
 
 function show(name) {
@@ -45,9 +48,18 @@ for (const name of PANELS) {
 live.subscribe(() => {
   const server = buffer.server
   if (server) setText(meta, `${server.viewers ?? 0} watching · ${server.device_name ?? server.device}`)
-  if (!pinned && buffer.slide?.panel) show(buffer.slide.panel)
+  const slide = buffer.slide?.panel ?? null
+  if (slide !== followed) {
+    followed = slide
+    pinned = null // the presenter moved on: follow again
+  }
+  if (!pinned && slide) show(slide)
 })
 connection.onState((state) => {
-  banner.hidden = state !== 'reconnecting'
+  const message = stateMessage(state)
+  banner.hidden = !message
+  banner.classList.toggle('lc-banner-waiting', state === 'connecting')
+  setText(banner, message ?? '')
+  if (!buffer.server) setText(meta, '')
 })
 show('mnist')

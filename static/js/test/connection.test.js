@@ -1,32 +1,60 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Connection, backoff, streamUrl } from '../connection.js'
+import { Connection, PING_MS, STALE_MS, backoff, stateMessage, streamUrl } from '../connection.js'
 import { createLive } from '../live.js'
 
 class FakeSocket {
   static made = []
   constructor(url) {
     this.url = url
+    this.sent = []
     FakeSocket.made.push(this)
+  }
+  send(data) {
+    this.sent.push(JSON.parse(data))
   }
   close() {
     this.onclose?.()
   }
   deliver(message) {
-    this.onmessage({ data: JSON.stringify(message) })
+    this.onmessage({ data: typeof message === 'string' ? message : JSON.stringify(message) })
   }
+}
+
+// Timers run by hand: `fire()` runs the pending ones (as the event loop would, later).
+function fakeTimers() {
+  const pending = new Map()
+  let next = 1
+  const timers = {
+    clock: 0,
+    schedule: (fn, ms) => {
+      pending.set(next, { fn, ms })
+      return next++
+    },
+    cancel: (handle) => pending.delete(handle),
+    now: () => timers.clock,
+    random: () => 1,
+    pending: () => [...pending.values()],
+    fire() {
+      const due = [...pending.entries()]
+      pending.clear()
+      for (const [, timer] of due) {
+        timers.clock += timer.ms
+        timer.fn()
+      }
+    },
+  }
+  return timers
 }
 
 function connection() {
   FakeSocket.made = []
-  const timers = []
-  const conn = new Connection({
-    location: { protocol: 'http:', host: 'deck.local:8000' },
-    WebSocketImpl: FakeSocket,
-    schedule: (fn, ms) => timers.push({ fn, ms }),
-  })
-  return { conn: conn.open(), timers }
+  const timers = fakeTimers()
+  const conn = new Connection({ location: { protocol: 'http:', host: 'deck.local:8000' }, WebSocketImpl: FakeSocket, timers })
+  return { conn: conn.open(), timers, socket: () => FakeSocket.made.at(-1) }
 }
+
+const columns = (seq) => ({ seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 1), acc: seq.map(() => 0.5), t: seq })
 
 test('stream URL resumes only with a run and a seq', () => {
   const location = { protocol: 'https:', host: 'h:1' }
@@ -35,53 +63,167 @@ test('stream URL resumes only with a run and a seq', () => {
   assert.equal(streamUrl(location, 3, 120), 'wss://h:1/ws?since=120&run=3')
 })
 
-test('backoff grows and is capped', () => {
-  assert.deepEqual([0, 1, 2, 3, 10].map(backoff), [250, 500, 1000, 2000, 5000])
+test('backoff doubles up to 5 s, jittered within the upper half', () => {
+  assert.deepEqual([0, 1, 2, 3, 10].map((n) => backoff(n, () => 1)), [250, 500, 1000, 2000, 5000])
+  assert.deepEqual([0, 10].map((n) => backoff(n, () => 0)), [125, 2500])
 })
 
 test('a reconnect resumes after the last point received', () => {
-  const { conn, timers } = connection()
+  const { conn, timers, socket } = connection()
   const states = []
   conn.onState((state) => states.push(state))
-  const socket = FakeSocket.made[0]
-  socket.onopen()
-  socket.deliver({ type: 'snapshot', run: 7, since: 0, points: { seq: [1, 2, 3] } })
-  socket.deliver({ type: 'points', run: 7, seq: [4, 5] })
-  socket.close()
+  socket().onopen()
+  socket().deliver({ type: 'snapshot', run: 7, since: 0, points: columns([1, 2, 3]) })
+  socket().deliver({ type: 'points', run: 7, ...columns([4, 5]) })
+  socket().close()
   assert.deepEqual(states, ['connecting', 'open', 'reconnecting'])
-  assert.equal(timers.length, 1)
-  timers[0].fn()
-  assert.equal(FakeSocket.made[1].url, 'ws://deck.local:8000/ws?since=5&run=7')
+  timers.fire()
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?since=5&run=7')
 })
 
-test('a snapshot without points keeps its since as the cursor', () => {
-  const { conn } = connection()
-  FakeSocket.made[0].deliver({ type: 'snapshot', run: 2, since: 40, points: { seq: [] } })
+test('before the first open the state stays connecting: the server is not up yet', () => {
+  const { conn, timers, socket } = connection()
+  socket().close()
+  timers.fire()
+  socket().close()
+  assert.equal(conn.state, 'connecting')
+  assert.equal(FakeSocket.made.length, 2)
+  assert.equal(stateMessage('connecting'), 'Waiting for the loopcast server…')
+  assert.match(stateMessage('reconnecting'), /lost: reconnecting/)
+  assert.equal(stateMessage('open'), null)
+})
+
+test('the retry waits grow while the server stays away and reset once it answers', () => {
+  const { timers, socket } = connection()
+  const waits = []
+  for (let i = 0; i < 4; i++) {
+    socket().close()
+    waits.push(timers.pending()[0].ms)
+    timers.fire()
+  }
+  assert.deepEqual(waits, [250, 500, 1000, 2000])
+  socket().onopen()
+  socket().close()
+  assert.equal(timers.pending()[0].ms, 250)
+})
+
+test('a snapshot without points keeps its since as the cursor; stale points never move it back', () => {
+  const { conn, socket } = connection()
+  socket().deliver({ type: 'snapshot', run: 2, since: 40, points: columns([]) })
+  assert.equal(conn.seq, 40)
+  socket().deliver({ type: 'points', run: 2, ...columns([39, 40]) })
+  assert.equal(conn.seq, 40)
+  socket().deliver({ type: 'points', run: 1, ...columns([90]) })
   assert.equal(conn.seq, 40)
 })
 
 test('resync starts over from a full snapshot', () => {
-  const { conn, timers } = connection()
-  FakeSocket.made[0].deliver({ type: 'snapshot', run: 2, since: 0, points: { seq: [1] } })
+  const { conn, timers, socket } = connection()
+  socket().deliver({ type: 'snapshot', run: 2, since: 0, points: columns([1]) })
   conn.resync()
-  timers[0].fn()
-  assert.equal(FakeSocket.made[1].url, 'ws://deck.local:8000/ws')
+  timers.fire()
+  assert.equal(socket().url, 'ws://deck.local:8000/ws')
 })
 
-test('open() is a singleton per connection and close() stops reconnecting', () => {
-  const { conn, timers } = connection()
+test('a gap in the points makes the tab resync, a duplicate does not', () => {
+  const { conn, timers, socket } = connection()
+  const live = createLive(conn)
+  socket().onopen()
+  socket().deliver({ type: 'snapshot', run: 1, since: 0, info: { status: 'running' }, points: columns([1, 2]) })
+  socket().deliver({ type: 'points', run: 1, ...columns([2]) })
+  assert.equal(FakeSocket.made.length, 1)
+  socket().deliver({ type: 'points', run: 1, ...columns([5, 6]) })
+  assert.equal(live.buffer.active.series.length, 2)
+  timers.fire()
+  assert.equal(FakeSocket.made.length, 2)
+  assert.equal(socket().url, 'ws://deck.local:8000/ws')
+})
+
+test('open() makes one socket; close() stops reconnecting', () => {
+  const { conn, timers, socket } = connection()
   conn.open()
   assert.equal(FakeSocket.made.length, 1)
   conn.close()
-  assert.equal(timers.length, 0)
+  assert.equal(timers.pending().length, 0)
+})
+
+test('an open socket pings, and one silent for too long is closed and replaced', () => {
+  const { conn, timers, socket } = connection()
+  socket().onopen()
+  timers.fire()
+  assert.deepEqual(socket().sent, [{ type: 'ping' }])
+  while (timers.clock <= STALE_MS) timers.fire()
+  assert.equal(conn.state, 'reconnecting')
+  timers.fire()
+  assert.equal(FakeSocket.made.length, 2)
+  assert.ok(PING_MS < STALE_MS)
+})
+
+test('a message keeps a socket alive', () => {
+  const { conn, timers, socket } = connection()
+  socket().onopen()
+  for (let i = 0; i < 6; i++) {
+    timers.fire()
+    socket().deliver({ type: 'pong', run: null })
+  }
+  assert.equal(conn.state, 'open')
+  assert.equal(FakeSocket.made.length, 1)
+})
+
+test('reconnectNow skips the wait when the network comes back', () => {
+  const { conn, timers, socket } = connection()
+  socket().onopen()
+  socket().close()
+  conn.reconnectNow()
+  assert.equal(FakeSocket.made.length, 2)
+  assert.equal(timers.pending().length, 0)
+  conn.reconnectNow() // a socket is there: nothing to do
+  assert.equal(FakeSocket.made.length, 2)
+})
+
+test('a bad message or a failing listener does not stop the others', (t) => {
+  t.mock.method(console, 'error', () => {})
+  const { conn, socket } = connection()
+  const seen = []
+  conn.subscribe(() => {
+    throw new Error('panel bug')
+  })
+  conn.subscribe((message) => seen.push(message.type))
+  socket().deliver('not json')
+  socket().deliver({ type: 'viewers', run: null, count: 3 })
+  assert.deepEqual(seen, ['viewers'])
 })
 
 test('live state: the buffer is updated before panels hear of a message', () => {
-  const { conn } = connection()
+  const { conn, socket } = connection()
   const live = createLive(conn)
   const seen = []
   live.subscribe(() => seen.push(live.buffer.active?.series.length))
-  const points = { seq: [1, 2], step: [1, 2], epoch: [1, 1], loss: [1, 1], acc: [0, 1], t: [0, 1] }
-  FakeSocket.made[0].deliver({ type: 'snapshot', run: 1, since: 0, info: { status: 'running' }, points })
+  socket().deliver({ type: 'snapshot', run: 1, since: 0, info: { status: 'running' }, points: columns([1, 2]) })
   assert.deepEqual(seen, [2])
+})
+
+test('one connection per tab, however many panels ask', async () => {
+  const listeners = []
+  globalThis.window = {
+    location: { protocol: 'http:', host: 'h:8000' },
+    WebSocket: FakeSocket,
+    addEventListener: (name) => listeners.push(name),
+  }
+  globalThis.document = { addEventListener: (name) => listeners.push(name), visibilityState: 'visible' }
+  FakeSocket.made = []
+  try {
+    const { sharedConnection } = await import('../connection.js')
+    const { sharedLive } = await import('../live.js')
+    assert.equal(sharedConnection(), sharedConnection())
+    assert.equal(sharedLive().connection, sharedConnection())
+    assert.equal(sharedLive(), sharedLive())
+    assert.equal(FakeSocket.made.length, 1)
+    assert.deepEqual(listeners.sort(), ['online', 'visibilitychange'])
+    sharedConnection().close()
+  } finally {
+    delete globalThis.window
+    delete globalThis.document
+    delete globalThis.loopcast
+  }
 })

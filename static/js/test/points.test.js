@@ -1,17 +1,27 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { RunBuffer, Series, samplesPerSecond } from '../points.js'
+import { EARLIER_RUNS, RunBuffer, Series, samplesPerSecond } from '../points.js'
 
 function columns(first, count) {
   const seq = Array.from({ length: count }, (_, i) => first + i)
   return { seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 0.5), acc: seq.map(() => 0.9), t: seq.map((s) => s / 100) }
 }
 
+const snapshot = (run, since, points, status = 'running') => ({ type: 'snapshot', run, since, info: { status, epochs: [] }, points })
+
 test('append grows past its capacity and keeps every value', () => {
   const series = new Series(4)
   assert.equal(series.append(columns(1, 10)), 'ok')
   assert.equal(series.length, 10)
   assert.deepEqual(Array.from(series.view('seq')), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+})
+
+test('60,000 points in 1,000 messages: every one kept, in order', () => {
+  const series = new Series()
+  for (let i = 0; i < 1000; i++) assert.equal(series.append(columns(i * 60 + 1, 60)), 'ok')
+  assert.equal(series.length, 60_000)
+  assert.equal(series.view('seq')[59_999], 60_000)
+  assert.ok(series.view('loss') instanceof Float64Array)
 })
 
 test('duplicates are dropped, overlaps trimmed, gaps reported', () => {
@@ -24,6 +34,10 @@ test('duplicates are dropped, overlaps trimmed, gaps reported', () => {
   assert.equal(series.length, 7)
 })
 
+test('the first point of a run must be seq 1', () => {
+  assert.equal(new Series().append(columns(3, 2)), 'gap')
+})
+
 test('a null loss (diverged run) is a gap in the line, not a zero', () => {
   const series = new Series()
   series.append({ ...columns(1, 2), loss: [null, 1.5] })
@@ -32,19 +46,40 @@ test('a null loss (diverged run) is a gap in the line, not a zero', () => {
 
 test('a new run resets; a resumed snapshot appends; earlier runs stay for overlays', () => {
   const buffer = new RunBuffer()
-  buffer.apply({ type: 'snapshot', run: 1, since: 0, info: { status: 'finished', epochs: [{ epoch: 1 }] }, points: columns(1, 3) })
-  buffer.apply({ type: 'snapshot', run: 2, since: 0, info: { status: 'queued', epochs: [] }, points: columns(1, 0) })
+  buffer.apply(snapshot(1, 0, columns(1, 3), 'finished'))
+  buffer.apply(snapshot(2, 0, columns(1, 0), 'queued'))
   assert.equal(buffer.current, 2)
   assert.equal(buffer.runs.get(1).series.length, 3)
   buffer.apply({ type: 'points', run: 2, ...columns(1, 4) })
-  buffer.apply({ type: 'snapshot', run: 2, since: 4, info: { status: 'running', epochs: [] }, points: columns(5, 2) })
+  buffer.apply(snapshot(2, 4, columns(5, 2)))
   assert.equal(buffer.active.series.length, 6)
   assert.equal(buffer.apply({ type: 'points', run: 2, ...columns(9, 1) }), 'gap')
 })
 
+test('a full snapshot of the current run (after a resync) replaces what the tab held', () => {
+  const buffer = new RunBuffer()
+  buffer.apply(snapshot(3, 0, columns(1, 5)))
+  buffer.apply(snapshot(3, 0, columns(1, 8)))
+  assert.deepEqual(Array.from(buffer.active.series.view('seq')), [1, 2, 3, 4, 5, 6, 7, 8])
+})
+
+test('a snapshot whose points do not follow on is a gap', () => {
+  const buffer = new RunBuffer()
+  buffer.apply(snapshot(3, 0, columns(1, 5)))
+  assert.equal(buffer.apply(snapshot(3, 5, columns(8, 2))), 'gap')
+})
+
+test('only the newest earlier runs are kept', () => {
+  const buffer = new RunBuffer()
+  for (let run = 1; run <= 10; run++) buffer.apply(snapshot(run, 0, columns(1, 2)))
+  assert.equal(buffer.current, 10)
+  assert.deepEqual([...buffer.runs.keys()].sort((a, b) => a - b), [6, 7, 8, 9, 10])
+  assert.equal(buffer.runs.size, EARLIER_RUNS + 1)
+})
+
 test('epochs are kept once, status and slide follow the stream', () => {
   const buffer = new RunBuffer()
-  buffer.apply({ type: 'snapshot', run: 1, since: 0, info: { status: 'running', epochs: [] }, points: columns(1, 0), slide: null, server: { viewers: 1 } })
+  buffer.apply({ ...snapshot(1, 0, columns(1, 0)), slide: null, server: { viewers: 1 } })
   buffer.apply({ type: 'epoch', run: 1, epoch: 1, val_acc: 0.96 })
   buffer.apply({ type: 'epoch', run: 1, epoch: 1, val_acc: 0.96 })
   buffer.apply({ type: 'status', run: 1, status: 'failed', reason: 'boom' })
@@ -57,9 +92,21 @@ test('epochs are kept once, status and slide follow the stream', () => {
   assert.equal(buffer.server.viewers, 12)
 })
 
-test('samples per second from the last points', () => {
+test('a snapshot before any run carries the server and the slide', () => {
+  const buffer = new RunBuffer()
+  assert.equal(buffer.apply({ type: 'snapshot', run: null, since: 0, info: null, points: columns(1, 0), server: { device: 'cpu' }, slide: { page: 2, panel: 'overview' } }), 'ok')
+  assert.equal(buffer.active, null)
+  assert.equal(buffer.server.device, 'cpu')
+  assert.equal(buffer.slide.panel, 'overview')
+})
+
+test('samples per second: steps times batch size over the time they took', () => {
   const series = new Series()
-  series.append(columns(1, 101))
+  series.append(columns(1, 101)) // 100 steps in 1 s
   assert.equal(Math.round(samplesPerSecond(series, 64, 100)), 6400)
+  assert.equal(Math.round(samplesPerSecond(series, 64, 50)), 6400)
   assert.equal(samplesPerSecond(new Series(), 64), 0)
+  const stalled = new Series()
+  stalled.append({ ...columns(1, 3), t: [1, 1, 1] })
+  assert.equal(samplesPerSecond(stalled, 64), 0)
 })

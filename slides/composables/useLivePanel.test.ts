@@ -1,0 +1,66 @@
+import { effectScope, ref } from 'vue'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+const slide = vi.hoisted(() => ({ enter: [] as (() => void)[], leave: [] as (() => void)[] }))
+const mountPanel = vi.hoisted(() => vi.fn())
+
+vi.mock('@slidev/client', () => ({
+  onSlideEnter: (callback: () => void) => slide.enter.push(callback),
+  onSlideLeave: (callback: () => void) => slide.leave.push(callback),
+}))
+vi.mock('../../static/js/panels.js', () => ({ mountPanel }))
+vi.mock('../../static/js/live.js', () => ({ sharedLive: () => ({ connection: 'shared' }) }))
+vi.mock('../../static/js/api.js', () => ({ presenterToken: () => 'T' }))
+
+const { panelSwitch, useLivePanel } = await import('./useLivePanel')
+
+describe('panelSwitch', () => {
+  it('starts once however often the slide is entered, and stops on leave', () => {
+    const stop = vi.fn()
+    const start = vi.fn(() => stop)
+    const panel = panelSwitch(start)
+    panel.enter()
+    panel.enter()
+    expect(start).toHaveBeenCalledTimes(1)
+    expect(panel.running).toBe(true)
+    panel.leave()
+    panel.leave()
+    expect(stop).toHaveBeenCalledTimes(1)
+    expect(panel.running).toBe(false)
+    panel.enter()
+    expect(start).toHaveBeenCalledTimes(2)
+  })
+
+  it('does not start before its element exists', () => {
+    const panel = panelSwitch(() => null)
+    panel.enter()
+    expect(panel.running).toBe(false)
+  })
+})
+
+describe('useLivePanel', () => {
+  beforeEach(() => {
+    slide.enter.length = 0
+    slide.leave.length = 0
+    mountPanel.mockReset()
+  })
+
+  it('mounts the panel on slide enter with the shared connection, unmounts on leave and dispose', () => {
+    const stop = vi.fn()
+    mountPanel.mockReturnValue(stop)
+    const host = ref({} as HTMLElement)
+    const scope = effectScope()
+    const running = scope.run(() => useLivePanel('mnist', host, 170))!
+    expect(mountPanel).not.toHaveBeenCalled()
+    expect(running.value).toBe(false)
+    slide.enter[0]()
+    expect(mountPanel).toHaveBeenCalledWith('mnist', host.value, { connection: 'shared', presenter: true, chartHeight: 170 })
+    expect(running.value).toBe(true)
+    slide.leave[0]()
+    expect(stop).toHaveBeenCalledTimes(1)
+    expect(running.value).toBe(false)
+    slide.enter[0]()
+    scope.stop()
+    expect(stop).toHaveBeenCalledTimes(2)
+  })
+})

@@ -1,0 +1,49 @@
+// A live panel (static/js/panels.js) that works only while its slide is the current one:
+// Slidev keeps neighbouring slides mounted, and the presenter view mounts more.
+import { onSlideEnter, onSlideLeave } from '@slidev/client'
+import { onScopeDispose, ref } from 'vue'
+import type { Ref } from 'vue'
+import { presenterToken } from '../../static/js/api.js'
+import { sharedLive } from '../../static/js/live.js'
+import { mountPanel } from '../../static/js/panels.js'
+
+type Stop = () => void
+
+// enter() starts once however often it is called; leave() stops what is running.
+export function panelSwitch(start: () => Stop | null) {
+  let stop: Stop | null = null
+  return {
+    enter(): void {
+      stop ??= start()
+    },
+    leave(): void {
+      stop?.()
+      stop = null
+    },
+    get running(): boolean {
+      return stop !== null
+    },
+  }
+}
+
+// `running` is true while the panel is live (its slide is the current one).
+export function useLivePanel(name: string, host: Ref<HTMLElement | null>, chartHeight?: number): Ref<boolean> {
+  const running = ref(false)
+  const panel = panelSwitch(() =>
+    host.value
+      ? mountPanel(name, host.value, { ...sharedLive(), presenter: Boolean(presenterToken()), chartHeight })
+      : null,
+  )
+  const enter = () => {
+    panel.enter()
+    running.value = panel.running
+  }
+  const leave = () => {
+    panel.leave()
+    running.value = false
+  }
+  onSlideEnter(enter)
+  onSlideLeave(leave)
+  onScopeDispose(leave)
+  return running
+}

@@ -1,0 +1,47 @@
+// Shapes growing columns into uPlot's data layout. Pure, so it is tested without a browser.
+
+// uPlot wants x = 1..n and each column padded with null to the longest; NaN (a diverged
+// loss) must be null too, a gap in the line rather than a broken scale.
+function clean(value) {
+  return value == null || Number.isNaN(value) ? null : value
+}
+
+// Keeps uPlot's arrays in step with columns that only grow: each update appends what is
+// new (a tick's few points, not the whole run again), and rebuilds only when a column is
+// replaced (another run, another overlay: a new `key`) or shrinks.
+export class AlignedData {
+  constructor(count) {
+    this.keys = new Array(count).fill(undefined)
+    this.filled = new Array(count).fill(0)
+    this.data = [[], ...this.keys.map(() => [])]
+  }
+
+  // columns: [{ key, values }], values an array or a typed array.
+  update(columns) {
+    const replaced = columns.some(({ key, values }, j) => key !== this.keys[j] || values.length < this.filled[j])
+    if (replaced) {
+      this.keys = columns.map(({ key }) => key)
+      this.filled.fill(0)
+      this.data = [[], ...columns.map(() => [])]
+    }
+    let length = 0
+    for (const { values } of columns) length = Math.max(length, values.length)
+    const x = this.data[0]
+    for (let i = x.length; i < length; i++) x.push(i + 1)
+    columns.forEach(({ values }, j) => {
+      const out = this.data[j + 1]
+      for (let i = this.filled[j]; i < values.length; i++) {
+        if (i < out.length) out[i] = clean(values[i])
+        else out.push(clean(values[i]))
+      }
+      this.filled[j] = values.length
+      for (let i = out.length; i < length; i++) out.push(null)
+    })
+    return this.data
+  }
+}
+
+// One-off: the same layout from plain columns.
+export function aligned(columns) {
+  return new AlignedData(columns.length).update(columns.map((values) => ({ key: null, values })))
+}

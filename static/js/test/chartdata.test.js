@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { AlignedData, aligned } from '../chartdata.js'
+
+test('x = 1..n, shorter columns padded with null, NaN as null', () => {
+  const data = aligned([Float64Array.from([0.5, NaN, 0.3]), [0.9], []])
+  assert.deepEqual(data, [[1, 2, 3], [0.5, null, 0.3], [0.9, null, null], [null, null, null]])
+  assert.deepEqual(aligned([]), [[]])
+})
+
+test('growing columns are appended to, not rebuilt', () => {
+  const live = { id: 'run 1' }
+  const columns = new AlignedData(2)
+  const overlay = [1, 1, 1, 1]
+  const first = columns.update([{ key: live, values: [3, 2] }, { key: 'run 0', values: overlay }])
+  assert.deepEqual(first, [[1, 2, 3, 4], [3, 2, null, null], [1, 1, 1, 1]])
+  const second = columns.update([{ key: live, values: [3, 2, 1, 0.5, 0.25] }, { key: 'run 0', values: overlay }])
+  assert.equal(second[1], first[1]) // the same array, extended in place
+  assert.deepEqual(second, [[1, 2, 3, 4, 5], [3, 2, 1, 0.5, 0.25], [1, 1, 1, 1, null]])
+})
+
+test('a new key (another run, another overlay) or a shorter column rebuilds', () => {
+  const columns = new AlignedData(1)
+  columns.update([{ key: 'a', values: [1, 2, 3] }])
+  assert.deepEqual(columns.update([{ key: 'b', values: [9] }]), [[1], [9]])
+  assert.deepEqual(columns.update([{ key: 'b', values: [] }]), [[], []])
+})
+
+test('60,000 points arriving 60 at a time stay equal to a full rebuild', () => {
+  const values = new Float64Array(60_000).map((_, i) => (i % 997 === 0 ? NaN : Math.sin(i)))
+  const columns = new AlignedData(1)
+  const key = {}
+  let data
+  for (let n = 60; n <= values.length; n += 60) data = columns.update([{ key, values: values.subarray(0, n) }])
+  assert.deepEqual(data, aligned([values]))
+})

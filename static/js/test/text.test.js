@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Series } from '../points.js'
+import { WAITING, accuracyCheck, deviceText, overlayLabel, percent, profileCaption, runLabel, speedText, tuple } from '../text.js'
+
+const run = (extra = {}) => ({
+  id: 4,
+  status: 'running',
+  reason: null,
+  epochs: [],
+  series: new Series(),
+  info: { name: '', config: { model: 'mlp', optimizer: 'adam', lr: 0.001, batch_size: 64 } },
+  ...extra,
+})
+
+test('shapes are spelled as Python prints them', () => {
+  assert.equal(tuple([64, 1, 28, 28]), '(64, 1, 28, 28)')
+  assert.equal(tuple([64]), '(64,)')
+})
+
+test('the run label names the run, its config, status and reason, as plain text', () => {
+  assert.equal(runLabel(null), 'No run yet: the presenter starts one with Train.')
+  assert.equal(runLabel(run()), 'Run 4: mlp, adam lr 0.001, batch 64, running')
+  const hostile = run({ status: 'failed', reason: 'diverged', info: { ...run().info, name: '<img src=x onerror=alert(1)>' } })
+  assert.equal(runLabel(hostile), 'Run 4 “<img src=x onerror=alert(1)>”: mlp, adam lr 0.001, batch 64, failed (diverged)')
+})
+
+test('the ~97% check reads the latest epoch', () => {
+  assert.equal(accuracyCheck([]), 'Validation accuracy appears after each epoch.')
+  assert.equal(accuracyCheck([{ epoch: 1, val_acc: 0.95 }]), 'After epoch 1: validation accuracy 95.0% (the slide promises ~97%)')
+  assert.equal(accuracyCheck([{ epoch: 1, val_acc: 0.95 }, { epoch: 2, val_acc: 0.9712 }]), 'After epoch 2: validation accuracy 97.1% ✓ ~97% reached')
+  assert.equal(percent(null), '–')
+})
+
+test('no GPU is said plainly; no server is waited for', () => {
+  assert.deepEqual(deviceText(null), { device: WAITING, note: '' })
+  const cpu = deviceText({ device: 'cpu', device_name: 'CPU (2 threads)', cuda_available: false })
+  assert.equal(cpu.device, 'Training on: CPU (2 threads)')
+  assert.equal(cpu.note, 'No GPU on this server: training on the CPU.')
+  assert.equal(deviceText({ device: 'cuda', device_name: 'NVIDIA H100', cuda_available: true }).note, 'CUDA GPU available.')
+})
+
+test('samples/s: live from the points while running, the last epoch after', () => {
+  const series = new Series()
+  const seq = Array.from({ length: 51 }, (_, i) => i + 1)
+  series.append({ seq, step: seq, epoch: seq, loss: seq, acc: seq, t: seq.map((s) => s / 50) })
+  assert.equal(speedText(run({ series })), '3,200 samples/s (live)')
+  assert.equal(speedText(run({ series, status: 'finished', epochs: [{ samples_per_s: 12000.4 }] })), '12,000 samples/s (run 4, last epoch)')
+  assert.equal(speedText(null), 'samples/s appear while a run trains')
+})
+
+test('captions tolerate fields the protocol does not promise', () => {
+  const profile = { device: 'cpu', model: 'mlp', batch_size: 64, ms: {} }
+  assert.equal(profileCaption(profile), 'Measured on cpu: mean per step of the mlp above, batch 64.')
+  assert.equal(profileCaption({ ...profile, steps: 20 }), 'Measured on cpu: mean of 20 steps of the mlp above, batch 64.')
+  assert.equal(overlayLabel({ id: 2, name: 'a<b', config: { model: 'cnn', optimizer: 'sgd' }, status: 'stopped' }), 'Run 2 “a<b”: cnn, sgd, stopped')
+})

@@ -1,0 +1,67 @@
+// What the panels say, as pure functions of the stream's state (tested without a browser).
+
+import { samplesPerSecond } from './points.js'
+
+export const WAITING = 'Waiting for the loopcast server…'
+const TARGET_ACC = 0.97
+
+export function percent(value) {
+  return value == null ? '–' : `${(value * 100).toFixed(1)}%`
+}
+
+// Python's spelling of a shape: (64,) for one dimension.
+export function tuple(shape) {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`
+}
+
+export function runLabel(run) {
+  if (!run) return 'No run yet: the presenter starts one with Train.'
+  const config = run.info?.config
+  const what = config ? `${config.model}, ${config.optimizer} lr ${config.lr}, batch ${config.batch_size}, ` : ''
+  const name = run.info?.name ? ` “${run.info.name}”` : ''
+  const reason = run.reason ? ` (${run.reason})` : ''
+  return `Run ${run.id}${name}: ${what}${run.status ?? 'waiting'}${reason}`
+}
+
+// The slide promises "~97% accuracy in just a few epochs": the latest val_acc checks it.
+export function accuracyCheck(epochs) {
+  const last = epochs.at(-1)
+  if (!last) return 'Validation accuracy appears after each epoch.'
+  const verdict = last.val_acc >= TARGET_ACC ? '✓ ~97% reached' : '(the slide promises ~97%)'
+  return `After epoch ${last.epoch}: validation accuracy ${percent(last.val_acc)} ${verdict}`
+}
+
+export function deviceText(server) {
+  if (!server) return { device: WAITING, note: '' }
+  const device = `Training on: ${server.device_name ?? server.device}`
+  const note = server.cuda_available ? 'CUDA GPU available.' : 'No GPU on this server: training on the CPU.'
+  return { device, note }
+}
+
+function rate(value) {
+  return `${Math.round(value).toLocaleString('en')} samples/s`
+}
+
+// Live while a run trains (from its points); the last epoch's measured rate after it.
+export function speedText(run) {
+  if (!run) return 'samples/s appear while a run trains'
+  const live = run.status === 'running' ? samplesPerSecond(run.series, run.info?.config?.batch_size ?? 64) : 0
+  if (live) return `${rate(live)} (live)`
+  const measured = run.epochs.at(-1)?.samples_per_s
+  return measured ? `${rate(measured)} (run ${run.id}, last epoch)` : 'samples/s appear while a run trains'
+}
+
+export function modesCaption(result) {
+  const cost = ((result.eval_mode_acc - result.train_mode_acc) * 100).toFixed(1)
+  return `${result.model}, ${result.trained_steps} steps; accuracy on ${result.test_images} test images with the same weights. Forgetting model.eval() costs ${cost} points.`
+}
+
+export function profileCaption(profile) {
+  const steps = profile.steps ? `mean of ${profile.steps} steps` : 'mean per step'
+  return `Measured on ${profile.device}: ${steps} of the ${profile.model} above, batch ${profile.batch_size}.`
+}
+
+export function overlayLabel(run) {
+  const name = run.name ? ` “${run.name}”` : ''
+  return `Run ${run.id}${name}: ${run.config.model}, ${run.config.optimizer}, ${run.status}`
+}

@@ -1,0 +1,160 @@
+"""Checks 8, 9, 10 and 14: concurrent clicks, a stalled viewer, a crowd that vanishes,
+and the viewer cap."""
+
+import asyncio
+import json
+import resource
+import socket
+import struct
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+import websockets.sync.client
+
+from tests.live import LiveServer
+
+pytestmark = pytest.mark.slow
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def raise_fd_limit(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
+
+
+def test_twenty_concurrent_clicks_start_exactly_one_run(server: LiveServer) -> None:
+    def click(_: int) -> int:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            return client.post("/api/runs", json={"epochs": 50}, headers=server.auth).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        codes = list(pool.map(click, range(20)))
+    assert sorted(codes) == [201] + [409] * 19
+    status = server.http.get("/api/status").json()
+    assert status["worker"] == "training"
+    server.http.post(f"/api/runs/{status['active_run']}/stop", headers=server.auth)
+    server.wait_run(status["active_run"])
+
+
+def test_a_viewer_stalled_for_30_s_costs_bounded_memory_and_misses_nothing(
+    server: LiveServer,
+) -> None:
+    assert server.process is not None
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", server.port))
+    with server.viewer() as fast, server.viewer(sock=sock, max_size=None) as stalled:
+        fast.receive()
+        stalled.receive()
+        before = rss_kib(server.process.pid)
+        run = server.start_run(epochs=50, batch_size=2)  # ~1,000 points per epoch
+        deadline = time.monotonic() + 30
+        delays: list[float] = []  # from the worker reading a point to the fast viewer having it
+        while time.monotonic() < deadline:
+            message = fast.receive()
+            if message["type"] == "points":
+                delays.append(time.time() - message["created"])
+        grown = rss_kib(server.process.pid) - before
+        server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
+        fast.until_status("stopped")
+        stalled.until_status("stopped", timeout=120)
+        last = server.http.get(f"/api/runs/{run['id']}").json()["last_seq"]
+    delays.sort()
+    median, p95 = delays[len(delays) // 2], delays[len(delays) * 95 // 100]
+    assert median < 0.25 and p95 < 0.5, f"fast viewer delay: median {median:.3f} s, p95 {p95:.3f} s"
+    # The log is shared: the stalled viewer holds a cursor, not a copy of what it missed.
+    # (Growth is the log itself: tens of thousands of points, a few MB at most.)
+    assert grown < 40_000, f"server grew {grown} KiB"
+    assert fast.seq == list(range(1, last + 1))
+    assert stalled.seq == list(range(1, last + 1))
+    assert last > 2_000
+
+
+def slam(port: int) -> None:
+    """Open a viewer, then reset the connection without a close frame."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    request = (
+        f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n"
+    )
+    sock.sendall(request.encode())
+    assert b"101" in sock.recv(100)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_two_hundred_viewers_killed_mid_run_leave_nothing_behind(server: LiveServer) -> None:
+    raise_fd_limit(1024)
+    run = server.start_run(epochs=50)
+    log_before = len(server.log())
+    with ThreadPoolExecutor(20) as pool:
+        list(pool.map(lambda _: slam(server.port), range(200)))
+    deadline = time.monotonic() + 10
+    while server.http.get("/api/status").json()["viewers"] != 0:
+        assert time.monotonic() < deadline, "viewer count did not return to 0"
+        time.sleep(0.1)
+    server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
+    server.wait_run(run["id"])
+    new_log = server.log()[log_before:]
+    assert "Traceback" not in new_log and "ERROR" not in new_log, new_log[-2000:]
+
+
+async def hold_viewers(url: str, count: int, seconds: float) -> list[list[int]]:
+    async def viewer() -> list[int]:
+        seq: list[int] = []
+        # No keepalive pings: a thousand clients in one test process answer them late.
+        async with websockets.connect(
+            url, open_timeout=60, max_size=None, ping_interval=None, close_timeout=30
+        ) as ws:
+            end = asyncio.get_running_loop().time() + seconds
+            while (left := end - asyncio.get_running_loop().time()) > 0:
+                try:
+                    message = json.loads(await asyncio.wait_for(ws.recv(), left))
+                except TimeoutError:
+                    break
+                if message["type"] == "snapshot":
+                    seq = list(message["points"].get("seq", []))
+                elif message["type"] == "points":
+                    seq.extend(message["seq"])
+        return seq
+
+    return await asyncio.gather(*(viewer() for _ in range(count)))
+
+
+def test_the_viewer_cap_answers_1013(make_server: type[LiveServer]) -> None:
+    server = make_server(LOOPCAST_MAX_VIEWERS="3")
+    with (
+        server.viewer(),
+        server.viewer(),
+        server.viewer(),
+        websockets.sync.client.connect(server.ws_url, open_timeout=10) as fourth,
+        pytest.raises(websockets.exceptions.ConnectionClosed) as closed,
+    ):
+        fourth.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+
+
+def test_a_thousand_viewers_held_for_a_minute_each_get_every_point(server: LiveServer) -> None:
+    raise_fd_limit(4096)
+    run = server.start_run(epochs=50, batch_size=16)
+    # In a thread of its own: Playwright's sync API may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        seqs = pool.submit(asyncio.run, hold_viewers(server.ws_url, 1000, 60)).result()
+    server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
+    server.wait_run(run["id"])
+    assert len(seqs) == 1000
+    for seq in seqs:
+        assert seq and seq == list(range(1, seq[-1] + 1))
+    assert min(seq[-1] for seq in seqs) > 1000

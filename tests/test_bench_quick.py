@@ -1,0 +1,33 @@
+"""Every benchmark's quick mode, run once so none of them rots (figures are not checked)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.live import REPO
+
+BENCHMARKS = ("throughput", "fanout", "click", "accuracy")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_benchmark_quick_mode_runs_and_reports_numbers(name: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{name}.json"
+    command = [sys.executable, "-m", f"bench.{name}", "--quick", "--json", str(out)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(out.read_text())
+    assert figures["benchmark"] == name and figures["quick"] is True
+    numbers = [value for value in _leaves(figures) if isinstance(value, int | float)]
+    assert numbers and all(value == value for value in numbers)  # no NaN
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
