@@ -21,10 +21,14 @@ ARGS = [
 SHOTS = REPO / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API holds an event loop open while the browser lives,
+# and later tests call asyncio.run, which refuses to nest inside it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run scripts/setup --test (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is missing: run scripts/setup --test (apt-get install chromium)"
+        )
     if not (REPO / "slides" / "dist" / "index.html").exists():
         pytest.fail("the deck is not built: run scripts/setup (cd slides && npm run build)")
     with sync_playwright() as playwright:
@@ -57,9 +61,7 @@ def shot(page: Page, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def deck_server(
-    small_data: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+def deck_server(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(small_data, tmp_path_factory.mktemp("deck")).start()
     yield live
     live.stop()

@@ -8,9 +8,13 @@ from playwright.sync_api import Page, WebSocketRoute
 from tests.browser.conftest import shot
 from tests.live import TOKEN, LiveServer
 
-STATE = "() => { const r = loopcast.buffer.active; return r && {id: r.id, status: r.status, \
-n: r.series.length, seq: Array.from(r.series.view('seq')), loss: Array.from(r.series.view('loss')), \
-epochs: r.epochs.length} }"
+STATE = """() => {
+  const r = loopcast.buffer.active
+  return r && {
+    id: r.id, status: r.status, n: r.series.length, epochs: r.epochs.length,
+    seq: Array.from(r.series.view('seq')), loss: Array.from(r.series.view('loss')),
+  }
+}"""
 
 
 def live_run(page: Page) -> dict[str, Any] | None:
@@ -43,7 +47,9 @@ def test_presenter_trains_and_the_audience_sees_the_same_points(
     first = live_run(presenter)
     shot(presenter, "deck-mnist-training")
     wait_for(presenter, "() => loopcast.buffer.active.status === 'finished'")
-    wait_for(audience, "() => loopcast.buffer.active && loopcast.buffer.active.status === 'finished'")
+    wait_for(
+        audience, "() => loopcast.buffer.active && loopcast.buffer.active.status === 'finished'"
+    )
     final, watched = live_run(presenter), live_run(audience)
     assert first is not None and final is not None and watched is not None
     assert final["n"] > first["n"] > 20  # the chart gained points while training
@@ -87,25 +93,33 @@ def test_every_live_slide_renders_with_data(deck_server: LiveServer, new_page: A
     shot(page, "deck-2-overview")
 
     page.goto(f"{deck_server.url}/#/3")
-    page.wait_for_function("() => document.querySelectorAll('.lc-panel-dataloader canvas').length === 64")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.lc-panel-dataloader canvas').length === 64"
+    )
     shapes = page.locator(".lc-shapes").inner_text()
     assert "(64, 1, 28, 28)" in shapes and "(64,)" in shapes
     labels_before = page.locator(".lc-batch figcaption").all_inner_texts()
     page.click(".lc-panel-dataloader .lc-button")
-    page.wait_for_function("() => document.querySelector('.lc-shapes').textContent.endsWith('batch 1')")
+    page.wait_for_function(
+        "() => document.querySelector('.lc-shapes').textContent.endsWith('batch 1')"
+    )
     assert page.locator(".lc-batch figcaption").all_inner_texts() != labels_before
     shot(page, "deck-3-dataloader")
 
     page.goto(f"{deck_server.url}/#/4")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.lc-mode strong')].every(e => e.textContent.endsWith('%'))",
+        "() => [...document.querySelectorAll('.lc-mode strong')]"
+        ".every(e => e.textContent.endsWith('%'))",
         timeout=120_000,
     )
     assert page.locator(".lc-mode").count() == 2
     shot(page, "deck-4-modes")
 
     page.goto(f"{deck_server.url}/#/6")
-    page.wait_for_function("() => document.querySelector('.lc-panel-progress .lc-note')?.textContent.startsWith('2 epoch')")
+    page.wait_for_function(
+        "() => document.querySelector('.lc-panel-progress .lc-note')"
+        "?.textContent.startsWith('2 epoch')"
+    )
     assert page.locator(".lc-panel-progress canvas").count() == 2
     shot(page, "deck-6-progress")
 
@@ -156,5 +170,3 @@ def test_a_dropped_websocket_resumes_without_gap_or_duplicate(
     assert state["seq"] == list(range(1, details["last_seq"] + 1))
     assert state["loss"] == details["points"]["loss"]
     shot(page, "deck-resumed")
-
-

@@ -11,10 +11,15 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 def test_a_hostile_run_name_is_shown_as_text(deck_server: LiveServer, new_page: Any) -> None:
     run = deck_server.start_run(epochs=1, name=PAYLOAD)
     deck_server.wait_run(run["id"])
-    for url, width in ((f"{deck_server.url}/watch", 412), (f"{deck_server.url}/?token={TOKEN}#/5", 1280)):
+    for url, width in (
+        (f"{deck_server.url}/watch", 412),
+        (f"{deck_server.url}/?token={TOKEN}#/5", 1280),
+    ):
         page = new_page(width, 800)
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on(
+            "dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss())
+        )
         page.goto(url)
         page.wait_for_function(
             "(payload) => document.querySelector('.lc-status')?.textContent.includes(payload)",
@@ -39,7 +44,8 @@ def test_inline_script_is_blocked_by_the_browser(deck_server: LiveServer, new_pa
     ran = page.evaluate(
         """() => new Promise((done) => {
             window.__inline = false
-            document.addEventListener('securitypolicyviolation', () => done('blocked'), {once: true})
+            const blocked = () => done('blocked')
+            document.addEventListener('securitypolicyviolation', blocked, {once: true})
             const script = document.createElement('script')
             script.textContent = 'window.__inline = true'
             document.body.append(script)
