@@ -28,7 +28,6 @@ def test_each_device_trains_for_the_same_wall_clock_budget(small_resident: Resid
         assert curve["samples"][0] == 64
         assert curve["t"] == sorted(curve["t"]) and curve["samples"] == sorted(curve["samples"])
         assert SECONDS <= curve["t"][-1] < SECONDS + 0.5
-        assert all(b - a < 3 * TICK_SECONDS for a, b in zip(curve["t"], curve["t"][1:]))
         # Several epochs of 2,000 images: the mlp learns.
         assert curve["samples"][-1] > 2 * small_resident.train_x.shape[0]
         assert curve["loss"][-1] < curve["loss"][0] / 2
