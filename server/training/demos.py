@@ -22,7 +22,7 @@ MODES_STEPS = 600
 PROFILE_STEPS = 20
 # The race trains what a run trains by default: the seed's mlp, Adam lr 0.001, batch 64, seed 0.
 RACE_CONFIG = TrainConfig()
-RACE_SECONDS = 3.0  # per device: a CPU-vs-GPU race takes about 7 s in all, warm-up included
+RACE_SECONDS = 3.0  # per device: a CPU-vs-GPU race takes a little over 6 s in all
 
 
 class DemoRefused(Exception):
