@@ -1,4 +1,5 @@
-"""The deck's live panels that are not runs: a DataLoader batch, train vs eval, the profile."""
+"""The deck's live panels that are not runs: a DataLoader batch, train vs eval, the profile,
+the CPU-vs-GPU race."""
 
 import base64
 
@@ -35,6 +36,18 @@ def test_the_five_steps_are_profiled(server: LiveServer) -> None:
     assert profile["device"] == "cpu"
     assert list(profile["ms"]) == ["zero_grad", "forward", "loss", "backward", "step"]
     assert all(ms > 0 for ms in profile["ms"].values())
+
+
+def test_the_race_needs_a_gpu_and_says_so_plainly(server: LiveServer) -> None:
+    response = server.http.get("/api/demo/race")
+    if server.http.get("/api/status").json()["cuda_available"]:
+        assert response.status_code == 200
+        race = response.json()
+        assert [leg["device"] for leg in race["devices"]] == ["cpu", "cuda"]
+        assert race["speedup"] > 0
+    else:
+        assert response.status_code == 409
+        assert response.json() == {"detail": "no GPU on this server: nothing to race"}
 
 
 def test_demo_requests_are_answered_while_a_run_trains(server: LiveServer) -> None:

@@ -1,4 +1,5 @@
-"""The deck's live panels that ask the worker for one result: a batch, modes, a profile."""
+"""The deck's live panels that ask the worker for one result: a batch, modes, a profile,
+a CPU-vs-GPU race."""
 
 from typing import Annotated, Any
 
@@ -40,3 +41,9 @@ async def modes(manager: Manager) -> dict[str, Any]:
 @router.get("/profile", responses=errors(409, 503))
 async def profile(manager: Manager) -> dict[str, Any]:
     return await _ask(manager, "profile", {})
+
+
+@router.get("/race", responses=errors(409, 503))
+async def race(manager: Manager) -> dict[str, Any]:
+    """The same training on the CPU, then on the GPU, a few seconds each; 409 without a GPU."""
+    return await _ask(manager, "race", {})

@@ -17,7 +17,10 @@ from torch import nn
 
 from server.training.batches import BatchSource
 from server.training.config import TrainConfig
+from server.training.devices import synchronize
 from server.training.metrics import DeviceMeter, PointBatch
+from server.training.models import seed_mlp
+from server.training.resident import ResidentData
 
 TICK_SECONDS = 0.05
 RunEnd = Literal["finished", "stopped"]
@@ -49,6 +52,19 @@ def build_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimi
     if config.optimizer == "adam":
         return torch.optim.Adam(model.parameters(), lr=config.lr, fused=True)
     return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9, fused=True)
+
+
+def warm_up(data: ResidentData, device: torch.device, steps: int = 3) -> None:
+    """A few throwaway steps of the mlp, so that kernels, allocators and libraries are loaded
+    before anything is clicked or timed."""
+    model = seed_mlp().to(device)
+    optimizer = build_optimizer(TrainConfig(), model)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(model(data.train_x[:64]), data.train_y[:64])
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimizer.step()
+    synchronize(device)  # sync point: warm means the device has finished too
 
 
 @torch.no_grad()  # no gradient tracking: faster, and less memory

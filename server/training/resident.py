@@ -15,6 +15,15 @@ class ResidentData:
     test_x: torch.Tensor
     test_y: torch.Tensor
 
+    def to(self, device: torch.device) -> "ResidentData":
+        """The same data on `device`: copied there once, or these tensors if already there."""
+        return ResidentData(
+            train_x=self.train_x.to(device),
+            train_y=self.train_y.to(device),
+            test_x=self.test_x.to(device),
+            test_y=self.test_y.to(device),
+        )
+
 
 def _normalise(images: torch.Tensor, mean: float, std: float, device: torch.device) -> torch.Tensor:
     # The same arithmetic as ToTensor() then Normalize(): /255, then (x - mean) / std.

@@ -18,32 +18,13 @@ import torch
 
 from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
 from server.training.config import DatasetName, TrainConfig
-from server.training.demos import dataloader_batch, step_profile, train_vs_eval
-from server.training.loop import EpochResult, RunEnd, train
+from server.training.demos import DemoRefused, dataloader_batch, race, step_profile, train_vs_eval
+from server.training.devices import cpu_threads, device_name, resolve_device
+from server.training.loop import EpochResult, RunEnd, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model
 from server.training.protocol import Message, WorkerOptions
 from server.training.resident import ResidentData, load_resident
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("--device cuda was asked for, but torch sees no CUDA GPU")
-    return torch.device(name)
-
-
-def cpu_threads() -> int:
-    """Intra-op threads: every core but one, which the server needs to stream. Measured on
-    2 busy cores, 2 threads ran the mlp up to 10x slower than 1 (they wait on each other)."""
-    return max(1, len(os.sched_getaffinity(0)) - 1)
-
-
-def device_name(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    return f"CPU ({torch.get_num_threads()} threads)"
 
 
 class Worker:
@@ -67,24 +48,11 @@ class Worker:
             self._resident[dataset] = load_resident(self.options.data_dir, dataset, self.device)
         return self._resident[dataset]
 
-    def warm_up(self) -> None:
-        """Load MNIST and take a few throwaway steps so the first click trains at once."""
-        data = self.resident("mnist")
-        model = build_model("mlp").to(self.device)
-        optimizer = torch.optim.Adam(model.parameters())
-        for _ in range(3):
-            optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(data.train_x[:64]), data.train_y[:64])
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimizer.step()
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-
     def send(self, message: Message) -> None:
         self.conn.send(message)
 
     def serve(self) -> None:
-        self.warm_up()
+        warm_up(self.resident("mnist"), self.device)  # so the first click trains at once
         self.send(
             {
                 "kind": "ready",
@@ -124,9 +92,13 @@ class Worker:
                 result = self._modes_result
             elif name == "profile":
                 result = step_profile(self.resident("mnist"), self.device)
+            elif name == "race":
+                result = race(self.resident("mnist"))
             else:
                 raise ValueError(f"unknown demo {name!r}")
             self.send({"kind": "reply", "req": command["req"], "ok": True, "result": result})
+        except DemoRefused as error:
+            self.send({"kind": "reply", "req": command["req"], "ok": False, "error": str(error)})
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"
             self.send({"kind": "reply", "req": command["req"], "ok": False, "error": reason})

@@ -45,3 +45,14 @@ export class AlignedData {
 export function aligned(columns) {
   return new AlignedData(columns.length).update(columns.map((values) => ({ key: null, values })))
 }
+
+// A race's curves, one per device, each sampled at its own times: uPlot wants one x, so
+// the times are merged and each column holds null where its device has no sample.
+export function raceData(race) {
+  const x = [...new Set(race.devices.flatMap((leg) => leg.curve.t))].sort((a, b) => a - b)
+  const columns = race.devices.map((leg) => {
+    const at = new Map(leg.curve.t.map((t, i) => [t, leg.curve.samples[i]]))
+    return x.map((t) => at.get(t) ?? null)
+  })
+  return [x, ...columns]
+}

@@ -3,10 +3,11 @@
 // Context: { connection, buffer, subscribe } from live.js, plus `presenter` and `chartHeight`.
 
 import { api, cachedGet } from './api.js'
-import { AlignedData } from './chartdata.js'
+import { AlignedData, raceData } from './chartdata.js'
 import { FAINT, lineChart } from './charts.js'
 import { el, setText } from './dom.js'
 import {
+  RACING,
   WAITING,
   accuracyCheck,
   deviceText,
@@ -14,6 +15,7 @@ import {
   overlayLabel,
   percent,
   profileCaption,
+  raceCaption,
   runLabel,
   speedText,
   tuple,
@@ -28,12 +30,13 @@ const STEPS = [
   ['step', 'Update weights'],
 ]
 const EPOCH_TICKS = [1, 2, 5, 10, 20, 50]
-// Loss from 0 up, with a scale even before the first point.
-const LOSS_SCALE = { y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.05 : 1] } }
+// Loss (or samples) from 0 up, with a scale even before the first point.
+const FROM_ZERO = { y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.05 : 1] } }
 // Validation accuracy close up (0.95 to 0.97 is the story), never past 0 or 1.
 const ACC_SCALE = {
   y: { range: (_plot, min, max) => (min == null ? [0, 1] : [Math.max(0, min - 0.02), Math.min(1, max + 0.01)]) },
 }
+const RACE_COLORS = ['#d9480f', '#2b8a3e', '#1c7ed6']
 const RETRY_MS = 5000
 const ENDED = new Set(['finished', 'stopped', 'failed', 'interrupted'])
 
@@ -272,7 +275,7 @@ function mnist(element, context) {
       { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right', width: 1 },
       { label: 'earlier run', stroke: FAINT },
     ],
-    scales: { ...LOSS_SCALE, right: { range: [0, 1] } },
+    scales: { ...FROM_ZERO, right: { range: [0, 1] } },
   })
   const columns = new AlignedData(3)
   const draw = () => {
@@ -312,7 +315,7 @@ function progress(element, context) {
     xLabel: 'epoch',
     xIncrs: EPOCH_TICKS,
     yLabel: 'loss',
-    scales: LOSS_SCALE,
+    scales: FROM_ZERO,
     height,
     series: [
       { label: 'train', stroke: '#d9480f', points: { show: true } },
@@ -351,18 +354,76 @@ function progress(element, context) {
   }
 }
 
+// The race costs the worker several seconds (a run pauses meanwhile), so it starts on the
+// presenter's click only, and only with a GPU to race.
 function gpu(element, context) {
   const device = el('p', { class: 'lc-device' })
   const speed = el('p', { class: 'lc-speed' })
   const note = el('p', { class: 'lc-gpu-note' })
   element.append(device, speed, note)
-  return listen(context, () => {
+  const race = context.presenter ? raceControls(context) : null
+  if (race) element.append(race.node)
+  const unsubscribe = listen(context, () => {
     const text = deviceText(context.buffer.server)
     setText(device, text.device)
     setText(note, text.note)
     note.classList.toggle('lc-no-gpu', context.buffer.server?.cuda_available === false)
     setText(speed, speedText(context.buffer.active))
+    race?.sync()
   })
+  return () => {
+    unsubscribe()
+    race?.stop()
+  }
+}
+
+function raceControls(context) {
+  const button = el('button', { class: 'lc-button lc-race', type: 'button', text: 'Race CPU vs GPU' })
+  const caption = el('p', { class: 'lc-note', role: 'status' })
+  const chartBox = el('div', { class: 'lc-chart' })
+  const node = el('div', { class: 'lc-race-box' }, el('div', { class: 'lc-row' }, button, caption), chartBox)
+  let chart = null
+  let racing = false
+  let stopped = false
+  const sync = () => {
+    node.hidden = !context.buffer.server?.cuda_available
+    const status = context.buffer.active?.status
+    button.disabled = racing || status === 'running' || status === 'queued'
+  }
+  const show = (result) => {
+    chart?.destroy()
+    chart = lineChart(chartBox, {
+      height: context.chartHeight ?? 160,
+      xLabel: 'seconds',
+      yLabel: 'samples seen',
+      series: result.devices.map((leg, i) => ({ label: leg.name, stroke: RACE_COLORS[i % RACE_COLORS.length], spanGaps: true })),
+      scales: FROM_ZERO,
+    })
+    chart.update(() => raceData(result))
+    setText(caption, raceCaption(result))
+  }
+  button.addEventListener('click', async () => {
+    racing = true
+    sync()
+    setText(caption, RACING)
+    try {
+      const result = await api('/api/demo/race')
+      if (!stopped) show(result)
+    } catch (error) {
+      if (!stopped) setText(caption, error.message)
+    } finally {
+      racing = false
+      if (!stopped) sync()
+    }
+  })
+  return {
+    node,
+    sync,
+    stop() {
+      stopped = true
+      chart?.destroy()
+    },
+  }
 }
 
 const FACTORIES = { overview, dataloader, modes, mnist, progress, gpu }

@@ -51,6 +51,16 @@ export function speedText(run) {
   return measured ? `${rate(measured)} (run ${run.id}, last epoch)` : 'samples/s appear while a run trains'
 }
 
+export const RACING = 'Racing: the same training on each device, a few seconds each…'
+
+// "NVIDIA H100 trained 31.2× as many samples per second as CPU (15 threads): …"
+export function raceCaption(race) {
+  const first = race.devices[0]
+  const last = race.devices.at(-1)
+  const what = `${race.model}, batch ${race.batch_size}, ${race.seconds} s each`
+  return `${last.name} trained ${race.speedup.toFixed(1)}× as many samples per second as ${first.name}: ${rate(last.samples_per_s)} against ${rate(first.samples_per_s)} (${what}).`
+}
+
 export function modesCaption(result) {
   const cost = ((result.eval_mode_acc - result.train_mode_acc) * 100).toFixed(1)
   return `${result.model}, ${result.trained_steps} steps; accuracy on ${result.test_images} test images with the same weights. Forgetting model.eval() costs ${cost} points.`

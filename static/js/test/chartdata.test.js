@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { AlignedData, aligned } from '../chartdata.js'
+import { AlignedData, aligned, raceData } from '../chartdata.js'
 
 test('x = 1..n, shorter columns padded with null, NaN as null', () => {
   const data = aligned([Float64Array.from([0.5, NaN, 0.3]), [0.9], []])
@@ -33,4 +33,19 @@ test('60,000 points arriving 60 at a time stay equal to a full rebuild', () => {
   let data
   for (let n = 60; n <= values.length; n += 60) data = columns.update([{ key, values: values.subarray(0, n) }])
   assert.deepEqual(data, aligned([values]))
+})
+
+test("a race's curves share one x: every device's times, each column null where it has none", () => {
+  const race = {
+    devices: [
+      { curve: { t: [0.05, 0.1, 0.2], samples: [64, 128, 256], loss: [2, 1.5, 1] } },
+      { curve: { t: [0.01, 0.1, 0.15], samples: [640, 6400, 9600], loss: [2, 1, 0.5] } },
+    ],
+  }
+  assert.deepEqual(raceData(race), [
+    [0.01, 0.05, 0.1, 0.15, 0.2],
+    [null, 64, 128, null, 256],
+    [640, null, 6400, 9600, null],
+  ])
+  assert.deepEqual(raceData({ devices: [] }), [[]])
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Series } from '../points.js'
-import { WAITING, accuracyCheck, deviceText, overlayLabel, percent, profileCaption, runLabel, speedText, tuple } from '../text.js'
+import { WAITING, accuracyCheck, deviceText, overlayLabel, percent, profileCaption, raceCaption, runLabel, speedText, tuple } from '../text.js'
 
 const run = (extra = {}) => ({
   id: 4,
@@ -54,4 +54,19 @@ test('captions tolerate fields the protocol does not promise', () => {
   assert.equal(profileCaption(profile), 'Measured on cpu: mean per step of the mlp above, batch 64.')
   assert.equal(profileCaption({ ...profile, steps: 20 }), 'Measured on cpu: mean of 20 steps of the mlp above, batch 64.')
   assert.equal(overlayLabel({ id: 2, name: 'a<b', config: { model: 'cnn', optimizer: 'sgd' }, status: 'stopped' }), 'Run 2 “a<b”: cnn, sgd, stopped')
+})
+
+test('the race caption names both devices, the speedup and what raced', () => {
+  const leg = (name, rate) => ({ device: name.startsWith('CPU') ? 'cpu' : 'cuda', name, samples_per_s: rate, curve: {} })
+  const race = {
+    model: 'mlp',
+    batch_size: 64,
+    seconds: 3,
+    devices: [leg('CPU (15 threads)', 48789.4), leg('NVIDIA H100 80GB HBM3', 1522222.2)],
+    speedup: 1522222.2 / 48789.4,
+  }
+  assert.equal(
+    raceCaption(race),
+    'NVIDIA H100 80GB HBM3 trained 31.2× as many samples per second as CPU (15 threads): 1,522,222 samples/s against 48,789 samples/s (mlp, batch 64, 3 s each).',
+  )
 })
