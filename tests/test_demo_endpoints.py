@@ -38,16 +38,34 @@ def test_the_five_steps_are_profiled(server: LiveServer) -> None:
     assert all(ms > 0 for ms in profile["ms"].values())
 
 
-def test_the_race_needs_a_gpu_and_says_so_plainly(server: LiveServer) -> None:
-    response = server.http.get("/api/demo/race")
+def test_the_race_is_the_presenters_needs_a_gpu_and_says_so_plainly(server: LiveServer) -> None:
+    assert server.http.get("/api/demo/race").json() == {"detail": "no race yet"}
+    assert server.http.post("/api/demo/race").status_code == 401
+    assert (
+        server.http.post("/api/demo/race", headers={"Authorization": "Bearer x"}).status_code == 401
+    )
+    response = server.http.post("/api/demo/race", headers=server.auth, timeout=60)
     if server.http.get("/api/status").json()["cuda_available"]:
         assert response.status_code == 200
         race = response.json()
         assert [leg["device"] for leg in race["devices"]] == ["cpu", "cuda"]
         assert race["speedup"] > 0
+        assert server.http.get("/api/demo/race").json() == race  # the audience sees it
     else:
         assert response.status_code == 409
         assert response.json() == {"detail": "no GPU on this server: nothing to race"}
+        assert server.http.get("/api/demo/race").status_code == 404
+
+
+def test_no_race_while_a_run_trains(server: LiveServer) -> None:
+    run = server.start_run(epochs=50)
+    try:
+        response = server.http.post("/api/demo/race", headers=server.auth)
+        assert response.status_code == 409
+        assert response.json() == {"detail": "a run is training: race after it ends"}
+    finally:
+        server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
+        server.wait_run(run["id"])
 
 
 def test_demo_requests_are_answered_while_a_run_trains(server: LiveServer) -> None:

@@ -3,9 +3,9 @@ a CPU-vs-GPU race."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from server.api.deps import Manager, errors
+from server.api.deps import Manager, Presenter, errors
 from server.supervisor import DemoFailed, WorkerUnavailable
 from server.training.config import DatasetName
 
@@ -43,7 +43,22 @@ async def profile(manager: Manager) -> dict[str, Any]:
     return await _ask(manager, "profile", {})
 
 
-@router.get("/race", responses=errors(409, 503))
-async def race(manager: Manager) -> dict[str, Any]:
-    """The same training on the CPU, then on the GPU, a few seconds each; 409 without a GPU."""
-    return await _ask(manager, "race", {})
+@router.post("/race", dependencies=[Presenter], responses=errors(401, 409, 503))
+async def race(manager: Manager, request: Request) -> dict[str, Any]:
+    """The same training on the CPU, then on the GPU, a few seconds each; 409 without a GPU.
+
+    The presenter's only: it holds the worker for seconds, so it never runs during a run."""
+    if manager.active is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "a run is training: race after it ends")
+    result = await _ask(manager, "race", {})
+    request.app.state.last_race = result
+    return result
+
+
+@router.get("/race", responses=errors(404))
+async def last_race(request: Request) -> dict[str, Any]:
+    """The presenter's last race, for every viewer; 404 before the first."""
+    result: dict[str, Any] | None = getattr(request.app.state, "last_race", None)
+    if result is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no race yet")
+    return result

@@ -57,7 +57,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON",
     401: "The presenter token is missing or wrong",
-    404: "No such run",
+    404: "No such run, or nothing of that kind yet",
     409: "Conflicts with the current state (a run is active, or not)",
     503: "The training worker is starting or restarting",
 }

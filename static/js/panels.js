@@ -354,43 +354,48 @@ function progress(element, context) {
   }
 }
 
-// The race costs the worker several seconds (a run pauses meanwhile), so it starts on the
-// presenter's click only, and only with a GPU to race.
+// The race holds the worker for seconds, so only the presenter starts one (never during a
+// run), and only with a GPU to race; every viewer then sees the last race's result.
 function gpu(element, context) {
   const device = el('p', { class: 'lc-device' })
   const speed = el('p', { class: 'lc-speed' })
   const note = el('p', { class: 'lc-gpu-note' })
   element.append(device, speed, note)
-  const race = context.presenter ? raceControls(context) : null
-  if (race) element.append(race.node)
+  const race = raceBox(context)
+  element.append(race.node)
   const unsubscribe = listen(context, () => {
     const text = deviceText(context.buffer.server)
     setText(device, text.device)
     setText(note, text.note)
     note.classList.toggle('lc-no-gpu', context.buffer.server?.cuda_available === false)
     setText(speed, speedText(context.buffer.active))
-    race?.sync()
+    race.sync()
   })
   return () => {
     unsubscribe()
-    race?.stop()
+    race.stop()
   }
 }
 
-function raceControls(context) {
-  const button = el('button', { class: 'lc-button lc-race', type: 'button', text: 'Race CPU vs GPU' })
+const RACE_POLL_MS = 3000
+
+function raceBox(context) {
+  const button = context.presenter
+    ? el('button', { class: 'lc-button lc-race', type: 'button', text: 'Race CPU vs GPU' })
+    : null
   const caption = el('p', { class: 'lc-note', role: 'status' })
   const chartBox = el('div', { class: 'lc-chart' })
-  const node = el('div', { class: 'lc-race-box' }, el('div', { class: 'lc-row' }, button, caption), chartBox)
+  const row = el('div', { class: 'lc-row' }, ...(button ? [button] : []), caption)
+  const node = el('div', { class: 'lc-race-box' }, row, chartBox)
+  node.hidden = true
   let chart = null
+  let shown = null
   let racing = false
   let stopped = false
-  const sync = () => {
-    node.hidden = !context.buffer.server?.cuda_available
-    const status = context.buffer.active?.status
-    button.disabled = racing || status === 'running' || status === 'queued'
-  }
+  let timer = null
   const show = (result) => {
+    if (stopped || JSON.stringify(result) === shown) return
+    shown = JSON.stringify(result)
     chart?.destroy()
     chart = lineChart(chartBox, {
       height: context.chartHeight ?? 160,
@@ -402,13 +407,30 @@ function raceControls(context) {
     chart.update(() => raceData(result))
     setText(caption, raceCaption(result))
   }
-  button.addEventListener('click', async () => {
+  // The last race, for viewers who were not there when it ran (404 until the first).
+  const poll = async () => {
+    try {
+      if (!racing) show(await api('/api/demo/race'))
+    } catch {
+      // no race yet, or the server is away: the connection banner says the latter
+    }
+    if (!stopped) timer = setTimeout(poll, RACE_POLL_MS)
+  }
+  const sync = () => {
+    const gpu = Boolean(context.buffer.server?.cuda_available)
+    node.hidden = !gpu
+    if (gpu && timer === null && !stopped) poll()
+    if (button) {
+      const status = context.buffer.active?.status
+      button.disabled = racing || status === 'running' || status === 'queued'
+    }
+  }
+  button?.addEventListener('click', async () => {
     racing = true
     sync()
     setText(caption, RACING)
     try {
-      const result = await api('/api/demo/race')
-      if (!stopped) show(result)
+      show(await api('/api/demo/race', { method: 'POST' }))
     } catch (error) {
       if (!stopped) setText(caption, error.message)
     } finally {
@@ -421,6 +443,7 @@ function raceControls(context) {
     sync,
     stop() {
       stopped = true
+      clearTimeout(timer)
       chart?.destroy()
     },
   }
