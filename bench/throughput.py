@@ -27,7 +27,7 @@ from torch.utils.data import DataLoader, Subset
 from bench.common import data_dir, median, parser, report
 from server.training.batches import ResidentBatches, torchvision_dataset
 from server.training.config import ModelName, TrainConfig
-from server.training.loop import EpochResult, build_optimizer, train
+from server.training.loop import EpochResult, build_optimizer, train, warm_up
 from server.training.models import build_model
 from server.training.protocol import WorkerOptions
 from server.training.resident import ResidentData
@@ -121,7 +121,7 @@ def main() -> None:
     # The worker as the server starts it: same threads, same device, same warm-up.
     worker = Worker(worker_end, WorkerOptions(str(folder), "auto", max_run_seconds=3600))
     threading.Thread(target=drain, args=(server_end,), daemon=True).start()
-    worker.warm_up()
+    warm_up(worker.resident("mnist"), worker.device)
     full = worker.resident("mnist")
     cases: list[tuple[ModelName, int, int]] = [("mlp", 64, 1 if args.quick else 5)]
     if not args.quick:
