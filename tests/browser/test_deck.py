@@ -1,9 +1,10 @@
 """The deck and the audience page in Chromium against a real loopcast: what people see."""
 
+import json
 import re
 from typing import Any
 
-from playwright.sync_api import Page, WebSocketRoute
+from playwright.sync_api import Page, Route, WebSocketRoute
 
 from tests.browser.conftest import shot
 from tests.live import TOKEN, LiveServer
@@ -170,3 +171,80 @@ def test_a_dropped_websocket_resumes_without_gap_or_duplicate(
     assert state["seq"] == list(range(1, details["last_seq"] + 1))
     assert state["loss"] == details["points"]["loss"]
     shot(page, "deck-resumed")
+
+
+def race_result() -> dict[str, Any]:
+    """What `POST /api/demo/race` answers on a GPU server (protocol.md), with made-up rates."""
+
+    def leg(device: str, name: str, rate: float) -> dict[str, Any]:
+        times = [0.05 * (i + 1) for i in range(60)]
+        return {
+            "device": device,
+            "name": name,
+            "curve": {"t": times, "samples": [round(rate * t) for t in times], "loss": [0.3] * 60},
+            "samples_per_s": rate,
+        }
+
+    return {
+        "model": "mlp",
+        "batch_size": 64,
+        "seconds": 3.0,
+        "devices": [leg("cpu", "CPU (15 threads)", 50_000.0), leg("cuda", "A GPU", 400_000.0)],
+        "speedup": 8.0,
+    }
+
+
+def test_the_gpu_slide_races_when_the_server_has_a_gpu(
+    deck_server: LiveServer, new_page: Any
+) -> None:
+    """No GPU here: the browser is told the server has one (its status on the stream) and the
+    race answer is the documented JSON, so what is checked is the slide, not the GPU."""
+    race = race_result()
+    posts: list[str | None] = []
+
+    def gpu_server(route: WebSocketRoute) -> None:
+        server = route.connect_to_server()
+
+        def forward(message: str | bytes) -> None:
+            data = json.loads(message)
+            if isinstance(data.get("server"), dict):
+                data["server"].update(cuda_available=True, device="cuda", device_name="A GPU")
+            route.send(json.dumps(data))
+
+        server.on_message(forward)
+
+    def race_api(route: Route) -> None:
+        if route.request.method == "POST":
+            posts.append(route.request.headers.get("authorization"))
+            route.fulfill(json=race)
+        elif posts:
+            route.fulfill(json=race)
+        else:
+            route.fulfill(status=404, json={"detail": "no race yet"})
+
+    audience = new_page(412, 915)
+    presenter = new_page()
+    for page in (audience, presenter):
+        page.route_web_socket(re.compile(r".*/ws(\?.*)?$"), gpu_server)
+        page.route(re.compile(r".*/api/demo/race$"), race_api)
+    audience.goto(f"{deck_server.url}/watch")
+    open_presenter(presenter, deck_server, 7)
+    presenter.wait_for_selector(".lc-panel-gpu .lc-race:not([disabled])")
+    assert "No GPU" not in presenter.locator(".lc-panel-gpu").inner_text()
+    presenter.click(".lc-panel-gpu .lc-race")
+    caption = "A GPU trained 8.0\u00d7 as many samples per second as CPU (15 threads)"
+    presenter.wait_for_function(
+        "(text) => document.querySelector('.lc-race-box .lc-note')?.textContent.startsWith(text)",
+        arg=caption,
+    )
+    assert posts == [f"Bearer {TOKEN}"]
+    assert presenter.locator(".lc-race-box canvas").count() >= 1
+    shot(presenter, "deck-7-gpu-race")
+    # The audience follows to the GPU slide and sees the same race, with no button.
+    audience.wait_for_function(
+        "(text) => document.querySelector('.lc-race-box .lc-note')?.textContent.startsWith(text)",
+        arg=caption,
+        timeout=30_000,
+    )
+    assert audience.locator(".lc-race").count() == 0
+    shot(audience, "audience-gpu-race")
