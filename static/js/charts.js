@@ -5,7 +5,7 @@ import uPlot from '../vendor/uPlot.esm.js'
 
 export const FAINT = 'rgba(120, 120, 120, 0.45)'
 
-export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs }) {
+export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs, yFormat }) {
   const width = () => Math.max(200, element.clientWidth || 480)
   const right = series.find((s) => s.scale === 'right')
   const options = {
@@ -14,7 +14,7 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
     scales: { x: { time: false }, ...scales },
     axes: [
       { label: xLabel, ...(xIncrs ? { incrs: xIncrs } : {}) },
-      { label: yLabel, scale: series[0].scale ?? 'y' },
+      { label: yLabel, scale: series[0].scale ?? 'y', ...(yFormat ? { values: (u, splits) => splits.map(yFormat) } : {}) },
       ...(right ? [{ scale: 'right', side: 1, grid: { show: false }, label: right.label }] : []),
     ],
     series: [{ label: xLabel }, ...series.map((s) => ({ spanGaps: false, width: 1.5, ...s }))],

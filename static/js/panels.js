@@ -16,6 +16,7 @@ import {
   percent,
   profileCaption,
   raceCaption,
+  shortCount,
   runLabel,
   speedText,
   tuple,
@@ -401,6 +402,7 @@ function raceBox(context) {
       height: context.chartHeight ?? 160,
       xLabel: 'seconds',
       yLabel: 'samples seen',
+      yFormat: shortCount,
       series: result.devices.map((leg, i) => ({ label: leg.name, stroke: RACE_COLORS[i % RACE_COLORS.length], spanGaps: true })),
       scales: FROM_ZERO,
     })

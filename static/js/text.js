@@ -38,6 +38,14 @@ export function deviceText(server) {
   return { device, note }
 }
 
+// Axis ticks in a few characters ("250k", "1.5M"), so a count axis keeps its label clear.
+export function shortCount(value) {
+  const size = Math.abs(value)
+  if (size >= 1e6) return `${+(value / 1e6).toFixed(1)}M`
+  if (size >= 1e3) return `${+(value / 1e3).toFixed(1)}k`
+  return `${value}`
+}
+
 function rate(value) {
   return `${Math.round(value).toLocaleString('en')} samples/s`
 }

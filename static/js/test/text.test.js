@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Series } from '../points.js'
-import { WAITING, accuracyCheck, deviceText, overlayLabel, percent, profileCaption, raceCaption, runLabel, speedText, tuple } from '../text.js'
+import { WAITING, accuracyCheck, deviceText, overlayLabel, percent, profileCaption, raceCaption, runLabel, shortCount, speedText, tuple } from '../text.js'
 
 const run = (extra = {}) => ({
   id: 4,
@@ -69,4 +69,8 @@ test('the race caption names both devices, the speedup and what raced', () => {
     raceCaption(race),
     'NVIDIA H100 80GB HBM3 trained 31.2× as many samples per second as CPU (15 threads): 1,522,222 samples/s against 48,789 samples/s (mlp, batch 64, 3 s each).',
   )
+})
+
+test('count ticks stay short', () => {
+  assert.deepEqual([0, 500, 1000, 250000, 1500000, 2000000].map(shortCount), ['0', '500', '1k', '250k', '1.5M', '2M'])
 })
