@@ -159,6 +159,14 @@ class Viewer:
             self.statuses.append(message["status"])
         return message
 
+    def reply(self, timeout: float = 30) -> dict[str, Any]:
+        """The answer to what this viewer sent, past the viewer-count announcements that
+        every viewer gets whenever the count changes."""
+        message = self.receive(timeout)
+        while message["type"] == "viewers":
+            message = self.receive(timeout)
+        return message
+
     def until_status(self, *ended: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

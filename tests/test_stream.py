@@ -136,9 +136,9 @@ def test_ping_and_garbage(server: LiveServer) -> None:
     with server.viewer() as viewer:
         viewer.receive()
         viewer.conn.send(json.dumps({"type": "ping"}))
-        assert viewer.receive()["type"] == "pong"
+        assert viewer.reply()["type"] == "pong"
         viewer.conn.send("not json at all")
-        message = viewer.receive()
+        message = viewer.reply()
         assert message["type"] == "error" and "ping" in message["detail"]
 
 
