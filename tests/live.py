@@ -159,9 +159,9 @@ class Viewer:
             self.statuses.append(message["status"])
         return message
 
-    def reply(self, timeout: float = 30) -> dict[str, Any]:
-        """The answer to what this viewer sent, past the viewer-count announcements that
-        every viewer gets whenever the count changes."""
+    def next_event(self, timeout: float = 30) -> dict[str, Any]:
+        """The next message that is not a viewer-count announcement (every viewer gets
+        one whenever the count changes, at any moment)."""
         message = self.receive(timeout)
         while message["type"] == "viewers":
             message = self.receive(timeout)

@@ -25,7 +25,7 @@ def test_live_viewer_and_late_joiner_get_every_point(server: LiveServer) -> None
     with server.viewer() as live:
         live.receive()
         run = server.start_run(epochs=2)
-        assert live.receive()["type"] == "snapshot"  # a new run resets the viewer
+        assert live.next_event()["type"] == "snapshot"  # a new run resets the viewer
         assert live.snapshot is not None and live.snapshot["run"] == run["id"]
         assert live.until_status("finished") == "finished"
         details = server.http.get(f"/api/runs/{run['id']}").json()
@@ -136,9 +136,9 @@ def test_ping_and_garbage(server: LiveServer) -> None:
     with server.viewer() as viewer:
         viewer.receive()
         viewer.conn.send(json.dumps({"type": "ping"}))
-        assert viewer.reply()["type"] == "pong"
+        assert viewer.next_event()["type"] == "pong"
         viewer.conn.send("not json at all")
-        message = viewer.reply()
+        message = viewer.next_event()
         assert message["type"] == "error" and "ping" in message["detail"]
 
 
