@@ -34,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
         hub = Hub(lambda: manager.server_status())
         manager = RunManager(store, hub, options)
         app.state.settings, app.state.hub, app.state.manager = settings, hub, manager
+        app.state.slide_order = status.SlideOrder()
         manager.supervisor.start()
         announcer = asyncio.create_task(_announce_viewers(hub))
         try:

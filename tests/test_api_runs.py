@@ -56,7 +56,8 @@ def test_mutations_need_the_token(server: LiveServer) -> None:
     ):
         assert server.http.post("/api/runs", json={}, headers=headers).status_code == 401
         assert server.http.post("/api/runs/1/stop", headers=headers).status_code == 401
-        assert server.http.post("/api/slide", json={"page": 1}, headers=headers).status_code == 401
+        slide = {"page": 1, "tab": "auth", "counter": 1}
+        assert server.http.post("/api/slide", json=slide, headers=headers).status_code == 401
     in_query = server.http.post(f"/api/runs?token={TOKEN}", json={})
     assert in_query.status_code == 401
     assert run_count(server) == before

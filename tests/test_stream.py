@@ -4,6 +4,7 @@ import itertools
 import json
 import socket
 import time
+from typing import Any
 
 from tests.live import LiveServer
 
@@ -146,17 +147,85 @@ def test_slide_changes_reach_viewers(server: LiveServer) -> None:
     with server.viewer() as viewer:
         viewer.receive()
         response = server.http.post(
-            "/api/slide", json={"page": 5, "panel": "mnist"}, headers=server.auth
+            "/api/slide",
+            json={"page": 5, "panel": "mnist", "tab": "reach", "counter": 1},
+            headers=server.auth,
         )
         assert response.status_code == 200
+        assert response.json()["stale"] is False
         message = viewer.receive()
         while message["type"] != "slide":
             message = viewer.receive()
         assert (message["page"], message["panel"]) == (5, "mnist")
     with server.viewer() as late:
         assert late.receive()["slide"] == {"page": 5, "panel": "mnist"}
-    bad = server.http.post("/api/slide", json={"page": 1, "panel": "<b>"}, headers=server.auth)
-    assert bad.status_code == 422
+    bad = {"page": 1, "panel": "<b>", "tab": "reach", "counter": 2}
+    assert server.http.post("/api/slide", json=bad, headers=server.auth).status_code == 422
+
+
+def slide_report(server: LiveServer, page: int, tab: str, counter: int) -> dict[str, Any]:
+    body = {"page": page, "panel": None, "tab": tab, "counter": counter}
+    response = server.http.post("/api/slide", json=body, headers=server.auth)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def audience_slide(server: LiveServer) -> int:
+    with server.viewer() as late:
+        return int(late.receive()["slide"]["page"])
+
+
+def test_a_report_overtaken_by_a_newer_one_does_not_move_the_audience(
+    server: LiveServer,
+) -> None:
+    with server.viewer() as viewer:
+        viewer.receive()
+        # Two quick flips, 4 then 5, whose requests arrive the other way round.
+        assert slide_report(server, 5, "overtaken", 2)["stale"] is False
+        assert slide_report(server, 4, "overtaken", 1) == {
+            "page": 4,
+            "panel": None,
+            "tab": "overtaken",
+            "counter": 1,
+            "stale": True,
+        }
+        assert slide_report(server, 4, "overtaken", 2)["stale"] is True  # a repeat too
+        assert audience_slide(server) == 5
+        assert slide_report(server, 6, "overtaken", 3)["stale"] is False
+        slides = []
+        while not slides or slides[-1] != 6:
+            message = viewer.next_event()
+            if message["type"] == "slide":
+                slides.append(message["page"])
+        assert 4 not in slides
+    assert audience_slide(server) == 6
+    # A reload is a new tab counting from 1 again; a second tab reports on its own.
+    assert slide_report(server, 2, "reloaded", 1)["stale"] is False
+    assert audience_slide(server) == 2
+    assert slide_report(server, 3, "overtaken", 4)["stale"] is False
+    assert slide_report(server, 1, "reloaded", 1)["stale"] is True
+    assert audience_slide(server) == 3
+
+
+def test_bad_slide_reports_get_422_with_the_field_named(server: LiveServer) -> None:
+    good = {"page": 1, "panel": None, "tab": "valid", "counter": 1}
+    bad_values = {
+        "counter": [-1, 0, 1.5, "3", True, None, 2**53],
+        "tab": ["", "a tab", "t" * 65, 7, None],
+    }
+    for field, values in bad_values.items():
+        for value in values:
+            body = {**good, field: value}
+            response = server.http.post("/api/slide", json=body, headers=server.auth)
+            assert response.status_code == 422, body
+            assert field in response.text, response.text
+        missing = {key: value for key, value in good.items() if key != field}
+        response = server.http.post("/api/slide", json=missing, headers=server.auth)
+        assert response.status_code == 422 and field in response.text, missing
+    integral = {**good, "counter": 7.0}  # JSON Schema's integer includes 7.0
+    response = server.http.post("/api/slide", json=integral, headers=server.auth)
+    assert response.json()["counter"] == 7
 
 
 def test_viewer_count(server: LiveServer) -> None:

@@ -140,8 +140,6 @@ def test_the_audience_follows_the_presenters_slide(deck_server: LiveServer, new_
     open_presenter(presenter, deck_server, 4)
     audience.wait_for_selector(".lc-panel-modes")
     presenter.keyboard.press("ArrowRight")  # the v-click on slide 4 comes first on slide 5
-    # Let that slide reach the audience before the next, or its report may land after the
-    # next one's (seen in CI).
     audience.wait_for_selector(".lc-panel-mnist", timeout=30_000)
     presenter.goto(f"{deck_server.url}/#/3")
     audience.wait_for_selector(".lc-panel-dataloader", timeout=30_000)

@@ -12,7 +12,7 @@ from tests.live import TOKEN, LiveServer
 MUTATIONS = [
     ("/api/runs", {"epochs": 1}),
     ("/api/runs/1/stop", None),
-    ("/api/slide", {"page": 1}),
+    ("/api/slide", {"page": 1, "tab": "auth", "counter": 1}),
 ]
 BAD_CREDENTIALS = {
     "none": {},
