@@ -3,25 +3,27 @@ accuracies, the time each of the five steps takes on this device, and a CPU-vs-G
 
 import base64
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from server.training.batches import Batch, ResidentBatches, torchvision_dataset
+from server.training.batches import BatchSource, ResidentBatches, torchvision_dataset
 from server.training.config import DatasetName, TrainConfig
 from server.training.devices import device_name, synchronize
-from server.training.loop import TICK_SECONDS, build_optimizer, evaluate, warm_up
-from server.training.models import modes_net, seed_mlp
+from server.training.loop import EpochResult, evaluate, train, warm_up
+from server.training.metrics import PointBatch
+from server.training.models import build_model, modes_net, seed_mlp
 from server.training.resident import ResidentData
 
 BATCH = 64
 MODES_STEPS = 600
 PROFILE_STEPS = 20
-# The race trains what a run trains by default: the seed's mlp, Adam lr 0.001, batch 64, seed 0.
-RACE_CONFIG = TrainConfig()
+# The race trains what a run trains by default: the seed's mlp, Adam lr 0.001, batch 64, seed 0;
+# for the most epochs a run may have, so that the deadline, not the epochs, ends a leg.
+RACE_CONFIG = TrainConfig(epochs=50)
 RACE_SECONDS = 3.0  # per device: a CPU-vs-GPU race takes a little over 6 s in all
 
 
@@ -132,8 +134,9 @@ def step_profile(data: ResidentData, device: torch.device) -> dict[str, Any]:
 def race(
     data: ResidentData, devices: Sequence[str] = ("cpu", "cuda"), seconds: float = RACE_SECONDS
 ) -> dict[str, Any]:
-    """The same training on each device in turn, for `seconds` of wall-clock time each.
-    `speedup` is the last device's samples per second over the first's."""
+    """The same training on each device in turn, for `seconds` of wall-clock time each (up to
+    a tick more, evaluation included: see `RaceCurve`). `speedup` is the last device's samples
+    per second over the first's."""
     targets = [torch.device(name) for name in devices]
     if any(device.type == "cuda" for device in targets) and not torch.cuda.is_available():
         raise DemoRefused("no GPU on this server: nothing to race")
@@ -149,50 +152,60 @@ def race(
 
 
 def _race_leg(data: ResidentData, device: torch.device, seconds: float) -> dict[str, Any]:
-    """Train on `data`, resident on `device`, from the seed's first step until `seconds` pass;
-    read the elapsed time, samples seen and loss about 20 times a second."""
+    """Train on `data`, resident on `device`, with the runs' own loop, until `seconds` pass."""
     warm_up(data, device)
     torch.manual_seed(RACE_CONFIG.seed)  # the same first weights on every device
-    model = seed_mlp().to(device)
-    optimizer = build_optimizer(RACE_CONFIG, model)
-    criterion = nn.CrossEntropyLoss()
+    model = build_model(RACE_CONFIG.model).to(device)
     generator = torch.Generator(device=device).manual_seed(RACE_CONFIG.seed)
     source = ResidentBatches(data, RACE_CONFIG.batch_size, generator)
-    times: list[float] = []
-    seen: list[int] = []
-    losses: list[float] = []
-    samples = 0
-    model.train()
     synchronize(device)  # sync point: the clock starts with nothing left queued
-    started = time.perf_counter()
-    deadline = started + seconds
-    next_sample = started  # the first point after the first step
-    for batch_x, batch_y in _endless(source):
-        optimizer.zero_grad()  # 1. Zero gradients
-        predictions = model(batch_x)  # 2. Forward pass
-        loss = criterion(predictions, batch_y)  # 3. Compute loss
-        loss.backward()  # 4. Backward pass
-        optimizer.step()  # 5. Update weights
-        samples += batch_y.shape[0]
-        if time.perf_counter() < next_sample:
-            continue
-        synchronize(device)  # sync point, ~20 a second: the clock counts only finished work
-        now = time.perf_counter()
-        times.append(now - started)
-        seen.append(samples)
-        losses.append(float(loss.detach()))  # no further wait: the device is idle
-        if now >= deadline:
-            break
-        next_sample = min(now + TICK_SECONDS, deadline)
+    curve = RaceCurve(source, RACE_CONFIG.batch_size, seconds)
+    train(RACE_CONFIG, model, source, curve, device)
     return {
         "device": device.type,
         "name": device_name(device),
-        "curve": {"t": times, "samples": seen, "loss": losses},
-        "samples_per_s": seen[-1] / times[-1],
+        "curve": {"t": curve.t, "samples": curve.samples, "loss": curve.loss},
+        "samples_per_s": curve.samples[-1] / curve.t[-1],
     }
 
 
-def _endless(source: ResidentBatches) -> Iterator[Batch]:
-    """Epoch after epoch, each reshuffled, for as long as the clock runs."""
-    while True:
-        yield from source.train_batches()
+class RaceCurve:
+    """A race leg's sink for `train()`: a point at each of the loop's sync points, and a stop
+    at the first tick or epoch end past the deadline, so a leg runs up to a tick (or the
+    epoch's evaluation) longer than `seconds`.
+
+    Points are read right after `drain()` (about 20 a second, and at each epoch's end) and
+    right after `evaluate()`: both wait for the device, so the clock counts only finished
+    work. Evaluation is inside the clock, as a flat step in the samples."""
+
+    def __init__(self, source: BatchSource, batch_size: int, seconds: float) -> None:
+        self.t: list[float] = []  # seconds since the clock started, just before the first step
+        self.samples: list[int] = []  # training samples stepped by then
+        self.loss: list[float] = []  # the loss of the last batch stepped
+        self._steps_per_epoch, self._train_size = source.steps_per_epoch, source.train_size
+        self._batch_size = batch_size
+        self._seconds = seconds
+        self._started = time.perf_counter()
+
+    def points(self, batch: PointBatch) -> None:
+        if not len(batch):  # the epoch's last drain found nothing new
+            return
+        step, epoch = batch.step[-1], batch.epoch[-1]
+        in_epoch = step - (epoch - 1) * self._steps_per_epoch
+        # An epoch's last batch may be short: its samples are what is left of the train set.
+        samples = (epoch - 1) * self._train_size + min(
+            in_epoch * self._batch_size, self._train_size
+        )
+        self._add(samples, batch.loss[-1])
+
+    def epoch(self, result: EpochResult) -> None:
+        self._add(self.samples[-1], self.loss[-1])  # evaluation stepped no training samples
+
+    def should_stop(self) -> bool:
+        # Asked right after a point: the deadline has passed when that point's time has.
+        return bool(self.t) and self.t[-1] >= self._seconds
+
+    def _add(self, samples: int, loss: float) -> None:
+        self.t.append(time.perf_counter() - self._started)
+        self.samples.append(samples)
+        self.loss.append(loss)

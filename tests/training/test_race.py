@@ -6,12 +6,21 @@ from collections.abc import Iterator
 import pytest
 import torch
 
-from server.training.demos import DemoRefused, race
+from server.training import loop
+from server.training.batches import Batch, ResidentBatches
+from server.training.config import TrainConfig
+from server.training.demos import DemoRefused, RaceCurve, race
 from server.training.devices import cpu_threads
-from server.training.loop import TICK_SECONDS
+from server.training.loop import TICK_SECONDS, EpochResult, train
+from server.training.metrics import PointBatch
+from server.training.models import seed_mlp
 from server.training.resident import ResidentData
 
 SECONDS = 0.6
+# How late past its deadline a leg may end: the tick it waits for, then a step and a drain,
+# stretched by a busy machine.
+LATE = TICK_SECONDS + 0.3
+CPU = torch.device("cpu")
 
 
 @pytest.fixture(autouse=True)
@@ -23,29 +32,94 @@ def worker_threads() -> Iterator[None]:
     torch.set_num_threads(before)
 
 
-def test_each_device_trains_for_the_same_wall_clock_budget(small_resident: ResidentData) -> None:
+class CountedBatches:
+    """Resident batches that count the training samples handed to the loop."""
+
+    def __init__(self, data: ResidentData, batch_size: int) -> None:
+        self._source = ResidentBatches(data, batch_size, torch.Generator().manual_seed(0))
+        self.steps_per_epoch = self._source.steps_per_epoch
+        self.train_size = self._source.train_size
+        self.handed_out = 0
+
+    def train_batches(self) -> Iterator[Batch]:
+        for batch_x, batch_y in self._source.train_batches():
+            self.handed_out += batch_y.shape[0]
+            yield batch_x, batch_y
+
+    def test_batches(self) -> Iterator[Batch]:
+        return self._source.test_batches()
+
+
+class CheckedCurve(RaceCurve):
+    """A race curve that notes, with each point, how many samples the loop had been handed."""
+
+    def __init__(self, source: CountedBatches, batch_size: int, seconds: float) -> None:
+        super().__init__(source, batch_size, seconds)
+        self.source = source
+        self.handed_out: list[int] = []
+
+    def points(self, batch: PointBatch) -> None:
+        super().points(batch)
+        if len(batch):
+            self.handed_out.append(self.source.handed_out)
+
+    def epoch(self, result: EpochResult) -> None:
+        super().epoch(result)
+        self.handed_out.append(self.source.handed_out)
+
+
+def test_each_leg_trains_until_its_deadline_and_answers_the_documented_result(
+    small_resident: ResidentData,
+) -> None:
     started = time.perf_counter()
     result = race(small_resident, devices=("cpu", "cpu"), seconds=SECONDS)
     took = time.perf_counter() - started
-    assert took < 2 * SECONDS + 3, f"the race took {took:.1f} s"
+    assert took < 2 * (SECONDS + LATE) + 2, f"the race took {took:.1f} s"
+    assert set(result) == {"model", "batch_size", "seconds", "devices", "speedup"}
+    assert (result["model"], result["batch_size"], result["seconds"]) == ("mlp", 64, SECONDS)
     assert [leg["device"] for leg in result["devices"]] == ["cpu", "cpu"]
-    assert result["model"] == "mlp" and result["batch_size"] == 64
+    train_size = small_resident.train_x.shape[0]
     for leg in result["devices"]:
-        curve = leg["curve"]
+        assert set(leg) == {"device", "name", "curve", "samples_per_s"}
         assert leg["name"].startswith("CPU (")
+        curve = leg["curve"]
+        assert set(curve) == {"t", "samples", "loss"}
         assert len(curve["t"]) == len(curve["samples"]) == len(curve["loss"])
-        # At most about 20 points a second (fewer when a busy machine stalls a step): the first
-        # after the first step, the last at the budget.
-        assert 3 <= len(curve["t"]) <= SECONDS / TICK_SECONDS + 2
-        assert curve["samples"][0] == 64
+        # The loop stops at its first tick or epoch end past the deadline, so the curve passes
+        # it by one point, or two at an epoch's end (before and after evaluation).
+        assert 1 <= len([t for t in curve["t"] if t >= SECONDS]) <= 2
+        assert curve["t"][-1] < SECONDS + LATE
         assert curve["t"] == sorted(curve["t"]) and curve["samples"] == sorted(curve["samples"])
-        assert SECONDS <= curve["t"][-1] < SECONDS + 0.5
+        # The first point comes after the first step; then about 20 a second, and two at the
+        # end of each epoch (before and after evaluation).
+        assert curve["samples"][0] == 64
+        epochs = curve["samples"][-1] // train_size + 1
+        assert len(curve["t"]) <= SECONDS / TICK_SECONDS + 2 * epochs + 2
         # However busy the machine, a few dozen steps on the generated digits: the mlp learns.
         assert curve["samples"][-1] > 10 * 64
         assert curve["loss"][-1] < curve["loss"][0]
         assert leg["samples_per_s"] == curve["samples"][-1] / curve["t"][-1]
     first, last = result["devices"]
     assert result["speedup"] == last["samples_per_s"] / first["samples_per_s"]
+
+
+def test_samples_counted_are_the_samples_stepped_and_evaluation_is_on_the_clock(
+    small_resident: ResidentData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loop, "TICK_SECONDS", 0.0)  # a point after every step
+    config = TrainConfig(epochs=3)
+    source = CountedBatches(small_resident, config.batch_size)
+    assert source.train_size % config.batch_size, "each epoch should end on a short batch"
+    curve = CheckedCurve(source, config.batch_size, seconds=60)
+    torch.manual_seed(0)
+    assert train(config, seed_mlp(), source, curve, CPU) == "finished"
+    assert curve.samples == curve.handed_out
+    assert len(curve.samples) == 3 * (source.steps_per_epoch + 1)
+    # Evaluation trains nothing but takes time: each epoch ends on a flat step.
+    for epoch in (1, 2, 3):
+        end = epoch * (source.steps_per_epoch + 1) - 1
+        assert curve.samples[end - 1] == curve.samples[end] == epoch * source.train_size
+        assert curve.t[end - 1] < curve.t[end]
 
 
 def test_every_device_starts_from_the_same_weights_and_batch(
