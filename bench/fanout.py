@@ -7,9 +7,10 @@ batch 64) while the crowd watches. Reported: training samples/s and its ratio to
 viewer's receipt (p50/p95/p99); points lost and duplicated over every viewer; CPU of the
 server, the worker and the viewers' process; and, on a fresh server, memory per idle viewer.
 Crowds marked `+1 stalled` include one viewer that never reads.
-Run: .venv/bin/python -m bench.fanout [--quick]
+Run: .venv/bin/python -m bench.fanout [--quick] [--crowds 0,1000,1000+1] [--repeats N]
 """
 
+import argparse
 import time
 from typing import Any
 
@@ -61,22 +62,42 @@ def watched_run(live: LiveServer, count: int, stalled: int, epochs: int) -> dict
             (crowd.cpu_seconds() - crowd_cpu) / seconds, 2
         )
         delivery = crowd.report(run["id"], details["last_seq"])
-        keys = ("latency_ms", "caught_up_s", "lost", "duplicated")
+        keys = ("latency_ms", "caught_up_s", "lost", "duplicated", "messages")
         result.update({k: delivery[k] for k in keys})
+        # Parsed after the run, outside the CPU figures above: its cost, for the record.
+        messages = max(1, delivery["messages"])
+        result["viewers_parse_us_per_message"] = round(delivery["parse_cpu_s"] / messages * 1e6, 1)
         crowd.close()
     return result
 
 
+def crowd_list(text: str) -> list[tuple[int, int]]:
+    """`0,1000,1000+1` -> [(0, 0), (1000, 0), (1000, 1)]: viewers, plus stalled ones."""
+    crowds = []
+    for item in text.split(","):
+        viewers, _, stalled = item.partition("+")
+        crowds.append((int(viewers), int(stalled or 0)))
+    if crowds[0] != (0, 0):
+        raise argparse.ArgumentTypeError("the first crowd must be 0 (the baseline)")
+    return crowds
+
+
 def main() -> None:
-    args = parser(__doc__ or "").parse_args()
-    repeats = 1 if args.quick else 3
-    crowds = [(0, 0), (50, 0), (50, 1)] if args.quick else [(0, 0), (100, 0), (1000, 0)]
-    if not args.quick:
-        crowds += [(100, 1), (1000, 1)]
+    options = parser(__doc__ or "")
+    options.add_argument("--crowds", type=crowd_list, help="default 0,100,1000,100+1,1000+1")
+    options.add_argument("--repeats", type=int, help="default 3 (1 with --quick)")
+    args = options.parse_args()
+    repeats = args.repeats or (1 if args.quick else 3)
+    crowds = args.crowds or (
+        [(0, 0), (50, 0), (50, 1)]
+        if args.quick
+        else [(0, 0), (100, 0), (1000, 0), (100, 1), (1000, 1)]
+    )
     epochs = 1 if args.quick else 2
     live = start_server(data_dir(args))
     try:
-        memory = idle_memory(live, crowds[-1][0] if args.quick else 1000)
+        biggest = max(count for count, _ in crowds)
+        memory = idle_memory(live, biggest) if biggest else None
         print(memory, flush=True)
         live.wait_run(live.start_run(epochs=1)["id"])  # warm the worker's run path
         runs: list[dict[str, Any]] = []

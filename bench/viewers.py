@@ -2,10 +2,13 @@
 
     python -m bench.viewers --url ws://127.0.0.1:PORT/ws --count 1000 [--stalled 1]
 
-Each viewer is a minimal RFC 6455 client on asyncio (handshake, unmasked server frames,
-pongs): the crowd should cost as little as the server allows, so that what is measured
-is the server. Each keeps every point it is sent; `stalled` more viewers complete the
-handshake and never read. Prints `{"connected": N}` once all have their snapshot, then
+Each viewer is a minimal RFC 6455 client on asyncio with uvloop (handshake, unmasked server
+frames, pongs): the crowd should cost as little as the server allows, so that what is
+measured is the server. Each keeps every point it is sent: a `points` message is stored
+as received, with its arrival time, and parsed when its seqs are asked for (catching up,
+or the report), so the JSON parsing is not on the two cores while training runs; the
+report says how long that parsing took. `stalled` more viewers complete the handshake and
+never read. Prints `{"connected": N}` once all have their snapshot, then
 reads commands on stdin: `reset` forgets latencies; `report RUN LAST_SEQ` waits (up to
 CATCH_UP_SECONDS) until every viewer has every point of the run, then prints one JSON
 line: latency percentiles, points lost and duplicated, this process's CPU time; `quit`.
@@ -22,13 +25,17 @@ import struct
 import sys
 import time
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
+
+import uvloop
 
 from bench.common import percentile, raise_fd_limit
 
 CONNECTS_AT_ONCE = 100
 CATCH_UP_SECONDS = 60.0
+CONNECT_SECONDS = 120.0
+POINTS_PREFIX = b'{"type":"points",'  # how the server encodes them (server.runlog.encode)
 
 
 class Viewer(asyncio.Protocol):
@@ -38,13 +45,14 @@ class Viewer(asyncio.Protocol):
         self.handshaken = False
         self.run: int | None = None
         self.seqs: Counter[int] = Counter()  # this run's seq -> times received
+        self.unparsed: list[tuple[float, bytes]] = []  # points messages: (arrived, payload)
+        self.last_arrived = 0.0  # wall clock of the latest points message
         self.snapshot = asyncio.get_running_loop().create_future()
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.write(self.request)
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        self.transport.write(self.request)
 
     def data_received(self, data: bytes) -> None:
         arrived = time.time()
@@ -68,8 +76,12 @@ class Viewer(asyncio.Protocol):
                 return
             payload = bytes(self.buffer[start : start + length])
             del self.buffer[: start + length]
-            if opcode == 0x1:
-                self.message(json.loads(payload), arrived)
+            if opcode == 0x1 and payload.startswith(POINTS_PREFIX):
+                self.unparsed.append((arrived, payload))
+                self.last_arrived = arrived
+                self.crowd.messages += 1
+            elif opcode == 0x1:
+                self.message(json.loads(payload))
             elif opcode == 0x9:  # ping: answer with a masked pong
                 self.send_frame(0xA, payload)
 
@@ -79,17 +91,23 @@ class Viewer(asyncio.Protocol):
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
         self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
 
-    def message(self, message: dict[str, Any], arrived: float) -> None:
+    def message(self, message: dict[str, Any]) -> None:
         self.crowd.messages += 1
-        kind = message["type"]
-        if kind == "snapshot":
+        if message["type"] == "snapshot":
+            self.parse()  # what came before the snapshot belongs to its run
             self.run = message["run"]
             self.seqs = Counter(message["points"].get("seq", []))
             if not self.snapshot.done():
                 self.snapshot.set_result(None)
-        elif kind == "points" and message["run"] == self.run:
-            self.seqs.update(message["seq"])
-            self.crowd.latencies.append(arrived - message["created"])
+
+    def parse(self) -> None:
+        """Parse the stored points messages into seqs and delays."""
+        for arrived, payload in self.unparsed:
+            message = json.loads(payload)
+            if message["run"] == self.run:
+                self.seqs.update(message["seq"])
+                self.crowd.latencies.append(arrived - message["created"])
+        self.unparsed.clear()
 
 
 class Crowd:
@@ -97,11 +115,23 @@ class Crowd:
         self.viewers: list[Viewer] = []
         self.latencies: list[float] = []  # seconds, one per points message per viewer
         self.messages = 0
+        self.parse_seconds = 0.0  # CPU spent parsing stored points messages
 
-    def behind(self, run: int, last_seq: int) -> int:
+    async def parse(self) -> None:
+        """Parse every viewer's stored messages, letting the loop read between viewers, so
+        that a message arriving meanwhile is stamped when it arrives, not when this ends."""
+        for viewer in self.viewers:
+            started = time.process_time()
+            viewer.parse()
+            self.parse_seconds += time.process_time() - started
+            await asyncio.sleep(0)
+
+    async def behind(self, run: int, last_seq: int) -> int:
+        await self.parse()
         return sum(v.run != run or len(v.seqs) < last_seq for v in self.viewers)
 
-    def report(self, run: int, last_seq: int, caught_up_s: float) -> dict[str, Any]:
+    def report(self, run: int, last_seq: int, asked: float) -> dict[str, Any]:
+        """`asked`: the wall clock when the run had ended and the report was asked for."""
         expected = set(range(1, last_seq + 1))
         lost = duplicated = 0
         for viewer in self.viewers:
@@ -119,10 +149,14 @@ class Crowd:
                 "p99": round(percentile(ms, 99), 1),
                 "max": round(max(ms, default=float("nan")), 1),
             },
-            "caught_up_s": round(caught_up_s, 2),
+            # How long after `asked` the slowest viewer got its last point (0: before).
+            "caught_up_s": round(
+                max(0.0, max((v.last_arrived for v in self.viewers), default=asked) - asked), 3
+            ),
             "lost": lost,
             "duplicated": duplicated,
             "cpu_s": round(cpu.user + cpu.system, 2),
+            "parse_cpu_s": round(self.parse_seconds, 3),
         }
 
 
@@ -169,7 +203,8 @@ async def main() -> None:
 
     crowd = Crowd()
     gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
-    await asyncio.gather(*(connect(options.url, crowd, gate) for _ in range(options.count)))
+    connecting = asyncio.gather(*(connect(options.url, crowd, gate) for _ in range(options.count)))
+    await asyncio.wait_for(connecting, CONNECT_SECONDS)  # fail loudly, never hang the bench
     stalled = [stalled_socket(options.url) for _ in range(options.stalled)]
     print(json.dumps({"connected": options.count, "stalled": len(stalled)}), flush=True)
 
@@ -179,15 +214,16 @@ async def main() -> None:
         if not line or line[0] == "quit":
             break
         if line[0] == "reset":
-            crowd.latencies, crowd.messages = [], 0
+            await crowd.parse()
+            crowd.latencies, crowd.messages, crowd.parse_seconds = [], 0, 0.0
         elif line[0] == "report":
             run, last_seq = int(line[1]), int(line[2])
-            asked = time.monotonic()
+            asked = time.time()
             for _ in range(int(CATCH_UP_SECONDS / 0.05)):
-                if not crowd.behind(run, last_seq):
+                if not await crowd.behind(run, last_seq):
                     break
                 await asyncio.sleep(0.05)
-            report = crowd.report(run, last_seq, time.monotonic() - asked)
+            report = crowd.report(run, last_seq, asked)
             print(json.dumps(report), flush=True)
     for viewer in crowd.viewers:
         if viewer.transport is not None:
@@ -197,4 +233,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    uvloop.run(main())
