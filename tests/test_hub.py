@@ -98,3 +98,51 @@ def test_stream_resumes_after_since() -> None:
     snapshot, update = asyncio.run(scenario())
     assert snapshot["points"]["seq"] == list(range(13, 21))
     assert update["seq"] == [21, 22, 23]
+
+
+def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Interval 1 s here: a tick right after a wake is held; a tick 0.8 s after the wake
+    sends both at once (not the held tick's timer, 1 s after it); a last tick alone is
+    sent by its timer."""
+    monkeypatch.setattr("server.hub.SENDS_PER_SECOND", 1)
+    monkeypatch.setattr("server.hub.MAX_INTERVAL", 1.0)
+
+    async def scenario() -> None:
+        hub = Hub(lambda: {})
+        hub.viewers = 5  # interval: min(1.0, 5 / 1) = 1 s
+        log = new_log()
+        loop = asyncio.get_running_loop()
+        arrivals: list[tuple[float, list[int]]] = []
+
+        async def send(text: str) -> None:
+            message = json.loads(text)
+            if message["type"] == "points":
+                arrivals.append((loop.time(), message["seq"]))
+
+        async def tick(first: int) -> float:
+            log.append(points(first, 2))
+            hub.publish()
+            await asyncio.sleep(0.05)  # the sender's turn
+            return loop.time()
+
+        hub.set_run(log)  # a wake
+        task = asyncio.create_task(hub.stream(send, since=0, run=None))
+        await asyncio.sleep(1.1)
+        woke = await tick(1)  # over an interval since the last wake: sent at once
+        assert [seqs for _, seqs in arrivals] == [[1, 2]]
+        held = await tick(3)
+        await asyncio.sleep(0.2)
+        assert [seqs for _, seqs in arrivals] == [[1, 2]], "a tick right after a wake waits"
+        await asyncio.sleep(max(0.0, woke + 0.8 - loop.time()))
+        await tick(5)
+        assert arrivals[-1][1] == [3, 4, 5, 6], "the tick late in the interval sends both"
+        assert arrivals[-1][0] < held + 0.95, "on the tick, before the held tick's timer"
+        last = await tick(7)  # right after that wake, and no tick follows
+        await asyncio.sleep(1.3)
+        task.cancel()
+        assert arrivals[-1][1] == [7, 8]
+        assert 0.85 <= arrivals[-1][0] - last < 1.3, "the timer sends the last tick"
+
+    asyncio.run(scenario())
