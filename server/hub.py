@@ -8,8 +8,7 @@ A large crowd is woken less often (`Hub.interval`): on loopback each send is a s
 call that also runs the receiver's TCP stack, so 1,000 viewers at the worker's 20 ticks
 a second would take a whole core. Fewer wakes mean fewer, larger messages, all viewers
 at the same cursor, so each message is still encoded once. The wakes land on the
-worker's ticks (`Hub.publish`), so a message's oldest point is one tick old, not a whole
-interval.
+worker's ticks (`Hub.publish`), so a message's oldest point is one tick old.
 """
 
 import asyncio
@@ -22,11 +21,8 @@ from server.runlog import RunLog, encode
 Send = Callable[[str], Awaitable[None]]
 
 # Sends per second the whole crowd may cost, and the longest a point may wait for a wake.
-SENDS_PER_SECOND = 10_000
-MAX_INTERVAL = 0.1
-# A publish this far into the interval wakes at once: the worker's next tick would come
-# after the interval, so waiting for the timer would only age every point in the message.
-EARLY_WAKE = 0.75
+SENDS_PER_SECOND = 12_000
+MAX_INTERVAL = 0.075
 
 
 @dataclass
@@ -53,6 +49,7 @@ class Hub:
         self._wake = asyncio.Event()
         self._last_wake = 0.0
         self._timer: asyncio.TimerHandle | None = None  # the wake for a publish held back
+        self._woken_seq = 0  # the run's last point when the crowd was last woken
         self._loop: asyncio.AbstractEventLoop | None = None  # the senders' loop
 
     def interval(self) -> float:
@@ -62,12 +59,13 @@ class Hub:
     def publish(self) -> None:
         """Wake every sender: now, or, for a large crowd, at most once per `interval()`.
 
-        A publish (a tick) at least EARLY_WAKE of the interval after the last wake wakes
-        at once; an earlier one is held, and sent by the next tick that is late enough,
-        or by a timer one interval after it if no tick comes (the run's last). With ticks
-        every 50 ms and a 100 ms interval, every other tick wakes the crowd. The crowd
-        costs at most 1 / EARLY_WAKE times SENDS_PER_SECOND, when ticks come just that far
-        apart."""
+        A publish (a tick) an interval or more after the last wake wakes at once; an
+        earlier one is held, and sent by the next tick that is late enough, or by a timer
+        an interval after it if none comes. So a point waits at most an interval, and with
+        ticks every 50 ms and a 75 ms interval every other tick wakes the crowd: 10
+        messages a second per viewer, each one tick old. A new run's snapshot waits for
+        its first points (or the timer), and they go at once, together: the click shows
+        on every phone, in one wake of the crowd rather than two."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # called from a sync route's thread: wake on the loop's thread
@@ -75,22 +73,28 @@ class Hub:
                 self._loop.call_soon_threadsafe(self.publish)
             return  # no loop yet means no sender is waiting
         interval = self.interval()
-        now = loop.time()
-        if now - self._last_wake >= EARLY_WAKE * interval:
+        new_run = self.log is not None and self._woken_seq == 0
+        if new_run and self.log is not None and self.log.last_seq > 0:
+            self._wake_all()  # the first points: the click shows on every phone at once
+        elif not new_run and loop.time() - self._last_wake >= interval:
             self._wake_all()
         elif self._timer is None:
-            self._timer = loop.call_at(now + interval, self._wake_all)
+            # An interval after this publish, not after the last wake: a timer that came
+            # due just before the next tick would lock every wake to the wrong phase.
+            self._timer = loop.call_later(interval, self._wake_all)
 
     def _wake_all(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         self._last_wake = asyncio.get_running_loop().time()
+        self._woken_seq = self.log.last_seq if self.log else 0
         wake, self._wake = self._wake, asyncio.Event()
         wake.set()
 
     def set_run(self, log: RunLog) -> None:
         self.log = log
+        self._woken_seq = 0  # none of its points sent yet
         self.publish()
 
     def set_slide(self, page: int, panel: str | None) -> None:

@@ -103,9 +103,9 @@ def test_stream_resumes_after_since() -> None:
 def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Interval 1 s here: a tick right after a wake is held; a tick 0.8 s after the wake
-    sends both at once (not the held tick's timer, 1 s after it); a last tick alone is
-    sent by its timer."""
+    """Interval 1 s here. A run's first points go at once; a tick soon after a wake is
+    held; the first tick an interval after the wake sends both at once (before the held
+    tick's timer); a last tick alone is sent by its timer, an interval after it."""
     monkeypatch.setattr("server.hub.SENDS_PER_SECOND", 1)
     monkeypatch.setattr("server.hub.MAX_INTERVAL", 1.0)
 
@@ -121,28 +121,31 @@ def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
             if message["type"] == "points":
                 arrivals.append((loop.time(), message["seq"]))
 
-        async def tick(first: int) -> float:
+        async def tick(first: int) -> None:
             log.append(points(first, 2))
             hub.publish()
             await asyncio.sleep(0.05)  # the sender's turn
-            return loop.time()
 
-        hub.set_run(log)  # a wake
+        def sent() -> list[list[int]]:
+            return [seqs for _, seqs in arrivals]
+
+        hub.set_run(log)  # a wake: the snapshot
         task = asyncio.create_task(hub.stream(send, since=0, run=None))
-        await asyncio.sleep(1.1)
-        woke = await tick(1)  # over an interval since the last wake: sent at once
-        assert [seqs for _, seqs in arrivals] == [[1, 2]]
-        held = await tick(3)
-        await asyncio.sleep(0.2)
-        assert [seqs for _, seqs in arrivals] == [[1, 2]], "a tick right after a wake waits"
-        await asyncio.sleep(max(0.0, woke + 0.8 - loop.time()))
+        await asyncio.sleep(0.05)
+        await tick(1)
+        assert sent() == [[1, 2]], "a run's first points go at once"
+        woke = arrivals[-1][0]
+        await asyncio.sleep(0.25)
+        await tick(3)  # held: its timer is due 1 s from now
+        await asyncio.sleep(max(0.0, woke + 1.02 - loop.time()))
         await tick(5)
-        assert arrivals[-1][1] == [3, 4, 5, 6], "the tick late in the interval sends both"
-        assert arrivals[-1][0] < held + 0.95, "on the tick, before the held tick's timer"
-        last = await tick(7)  # right after that wake, and no tick follows
-        await asyncio.sleep(1.3)
+        assert sent()[-1] == [3, 4, 5, 6], "the tick an interval after the wake sends both"
+        assert arrivals[-1][0] < woke + 1.25, "on the tick, before the held tick's timer"
+        held = loop.time()
+        await tick(7)  # right after that wake, and no tick follows
+        await asyncio.sleep(1.2)
         task.cancel()
-        assert arrivals[-1][1] == [7, 8]
-        assert 0.85 <= arrivals[-1][0] - last < 1.3, "the timer sends the last tick"
+        assert sent()[-1] == [7, 8]
+        assert 0.95 <= arrivals[-1][0] - held < 1.3, "the timer, an interval after the tick"
 
     asyncio.run(scenario())
