@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
         manager = RunManager(store, hub, options)
         app.state.settings, app.state.hub, app.state.manager = settings, hub, manager
         app.state.slide_order = status.SlideOrder()
+        app.state.last_race = None  # the presenter's last CPU-vs-GPU race (api/demo.py)
         manager.supervisor.start()
         announcer = asyncio.create_task(_announce_viewers(hub))
         try:

@@ -73,8 +73,9 @@ class Hub:
                 self._loop.call_soon_threadsafe(self.publish)
             return  # no loop yet means no sender is waiting
         interval = self.interval()
-        new_run = self.log is not None and self._woken_seq == 0
-        if new_run and self.log is not None and self.log.last_seq > 0:
+        log = self.log
+        new_run = log is not None and self._woken_seq == 0 and log.status in ("queued", "running")
+        if new_run and log is not None and log.last_seq > 0:
             self._wake_all()  # the first points: the click shows on every phone at once
         elif not new_run and loop.time() - self._last_wake >= interval:
             self._wake_all()

@@ -149,3 +149,38 @@ def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
         assert 0.95 <= arrivals[-1][0] - held < 1.3, "the timer, an interval after the tick"
 
     asyncio.run(scenario())
+
+
+def test_a_large_crowd_gets_a_new_runs_snapshot_with_its_first_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One wake for both, as soon as the first points are in; the timer if none come."""
+    monkeypatch.setattr("server.hub.SENDS_PER_SECOND", 1)
+    monkeypatch.setattr("server.hub.MAX_INTERVAL", 1.0)
+
+    async def scenario() -> None:
+        hub = Hub(lambda: {})
+        hub.viewers = 5
+        hub.set_run(new_log(1))
+        sent: list[dict[str, Any]] = []
+
+        async def send(text: str) -> None:
+            sent.append(json.loads(text))
+
+        task = asyncio.create_task(hub.stream(send, since=0, run=None))
+        await asyncio.sleep(1.1)  # the first run's snapshot, and past any interval
+        assert [(m["type"], m["run"]) for m in sent] == [("snapshot", 1)]
+        second = new_log(2)
+        hub.set_run(second)
+        await asyncio.sleep(0.2)
+        assert len(sent) == 1, "the new run's snapshot waits for its first points"
+        second.append(points(1, 3))
+        hub.publish()
+        await asyncio.sleep(0.05)
+        assert sent[-1]["type"] == "snapshot" and sent[-1]["points"]["seq"] == [1, 2, 3]
+        hub.set_run(new_log(3))  # no points come: the timer sends the snapshot
+        await asyncio.sleep(1.2)
+        task.cancel()
+        assert (sent[-1]["type"], sent[-1]["run"]) == ("snapshot", 3)
+
+    asyncio.run(scenario())

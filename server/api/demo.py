@@ -58,7 +58,7 @@ async def race(manager: Manager, request: Request) -> dict[str, Any]:
 @router.get("/race", responses=errors(404))
 async def last_race(request: Request) -> dict[str, Any]:
     """The presenter's last race, for every viewer; 404 before the first."""
-    result: dict[str, Any] | None = getattr(request.app.state, "last_race", None)
+    result: dict[str, Any] | None = request.app.state.last_race
     if result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no race yet")
     return result
