@@ -74,10 +74,11 @@ class Hub:
             return  # no loop yet means no sender is waiting
         interval = self.interval()
         log = self.log
-        new_run = log is not None and self._woken_seq == 0 and log.status in ("queued", "running")
-        if new_run and log is not None and log.last_seq > 0:
-            self._wake_all()  # the first points: the click shows on every phone at once
-        elif not new_run and loop.time() - self._last_wake >= interval:
+        if log is not None and self._woken_seq == 0 and log.status in ("queued", "running"):
+            due = log.last_seq > 0  # its first points: the click shows on every phone at once
+        else:
+            due = loop.time() - self._last_wake >= interval
+        if due:
             self._wake_all()
         elif self._timer is None:
             # An interval after this publish, not after the last wake: a timer that came
