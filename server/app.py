@@ -30,6 +30,7 @@ def create_app(settings: Settings) -> FastAPI:
             device=settings.device,
             max_run_seconds=settings.max_run_seconds,
             inject_fault=settings.inject_fault,
+            standin_rate=settings.standin_rate,
         )
         hub = Hub(lambda: manager.server_status())
         manager = RunManager(store, hub, options)

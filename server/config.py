@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     max_run_seconds: float = Field(default=1800.0, gt=0)
     # Test hook: make the worker fail at a step, e.g. "exception@5" or "oom@5".
     inject_fault: str = ""
+    # Benchmarks: a stand-in worker (no torch) makes up this many batches a second; 0 trains.
+    standin_rate: float = Field(default=0.0, ge=0, le=1_000_000)
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

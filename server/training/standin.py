@@ -1,0 +1,205 @@
+"""A stand-in for the training worker that makes up points at a set rate, with no torch.
+
+It speaks the worker's pipe protocol (server/training/worker.py) so that the server, the
+hub and the viewers can be measured at the rates a GPU trains at (`LOOPCAST_STANDIN_RATE`
+batches a second) on a machine that has none. Its loss falls and its accuracy rises along
+a fixed curve with seeded noise, a tick's worth of points every 50 ms, as the real loop
+sends them. It never passes for real training: its device is "standin".
+"""
+
+import contextlib
+import math
+import random
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+from server.training.config import TrainConfig
+from server.training.protocol import Message, WorkerOptions
+
+TICK_SECONDS = 0.05  # as the real loop's TICK_SECONDS (server/training/loop.py)
+TRAIN_IMAGES = 60_000  # MNIST's training set: steps_per_epoch as a real run would have
+
+
+def steps_per_epoch(batch_size: int) -> int:
+    return math.ceil(TRAIN_IMAGES / batch_size)
+
+
+@dataclass
+class Curve:
+    """A made-up training curve: the same seed gives the same points, however ticks fall."""
+
+    seed: int
+    batch_size: int
+    steps_per_epoch: int
+    _random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def progress(self, step: int) -> float:
+        """0 at the start, towards 1 within a couple of epochs."""
+        return 1.0 - math.exp(-step / (0.4 * self.steps_per_epoch))
+
+    def point(self, step: int) -> tuple[float, float]:
+        """The batch's loss and accuracy; call it for steps 1, 2, 3... in order."""
+        progress = self.progress(step)
+        loss = (2.3 - 2.2 * progress) * math.exp(self._random.gauss(0.0, 0.2))
+        mean_acc = 0.1 + 0.87 * progress
+        hits = round(self.batch_size * (mean_acc + self._random.gauss(0.0, 0.05)))
+        # float32's digits for the loss, as the real worker sends; acc is hits / batch size.
+        return float(f"{loss:.7g}"), min(self.batch_size, max(0, hits)) / self.batch_size
+
+
+class StandIn:
+    def __init__(self, conn: Connection, options: WorkerOptions) -> None:
+        self.conn, self.options = conn, options
+        self._stop_run: int | None = None
+        self._quit = False
+
+    def send(self, message: Message) -> None:
+        self.conn.send(message)
+
+    def serve(self) -> None:
+        self.send(
+            {
+                "kind": "ready",
+                "device": "standin",
+                "device_name": f"stand-in ({self.options.standin_rate:,.0f} batches/s)",
+                "cuda_available": False,
+                "torch_version": "",
+            }
+        )
+        while not self._quit:
+            try:
+                command = self.conn.recv()
+            except EOFError:  # the server went away
+                return
+            self.handle(command, training=None)
+
+    def handle(self, command: Message, training: int | None) -> None:
+        kind = command.get("kind")
+        if kind == "train" and training is None:
+            self.run(command["run"], command["config"])
+        elif kind == "stop":
+            self._stop_run = command["run"]
+        elif kind == "demo":
+            error = "the stand-in worker has no demos"
+            self.send({"kind": "reply", "req": command["req"], "ok": False, "error": error})
+        elif kind == "quit":
+            self._quit = True
+            self._stop_run = training
+
+    def run(self, run_id: int, raw: Message) -> None:
+        self._stop_run = None
+        # pace_s is read from the raw config: the stand-in honours it whatever TrainConfig says.
+        pace_s = float(raw.get("pace_s", 0.0))
+        config = TrainConfig.model_validate({k: v for k, v in raw.items() if k != "pace_s"})
+        curve = Curve(config.seed, config.batch_size, steps_per_epoch(config.batch_size))
+        total = curve.steps_per_epoch * config.epochs
+        rate = total / pace_s if pace_s > 0 else self.options.standin_rate
+        self.send(
+            {
+                "kind": "started",
+                "run": run_id,
+                "steps_per_epoch": curve.steps_per_epoch,
+                "total_steps": total,
+            }
+        )
+        end, reason = self.emit(run_id, curve, total, rate)
+        self.send({"kind": "ended", "run": run_id, "status": end, "reason": reason})
+
+    def emit(self, run_id: int, curve: Curve, total: int, rate: float) -> tuple[str, str | None]:
+        """Send the points due at `rate`, a tick at a time; returns the run's end and reason."""
+        started = epoch_started = time.perf_counter()
+        deadline = started + self.options.max_run_seconds
+        step, epoch_loss = 0, 0.0
+        while step < total:
+            now = time.perf_counter()
+            due = min(total, max(1, int((now - started) * rate)))  # the first at once
+            while step < due:  # the tick's points, cut at an epoch's end
+                upto = min(due, (step // curve.steps_per_epoch + 1) * curve.steps_per_epoch)
+                epoch_loss += self._send_points(run_id, curve, step + 1, upto, rate)
+                step = upto
+                if step % curve.steps_per_epoch == 0:
+                    self._send_epoch(run_id, curve, step, epoch_loss, started, epoch_started)
+                    epoch_loss, epoch_started = 0.0, time.perf_counter()
+            reason = self._stop_reason(run_id, deadline)
+            if reason is not None:
+                return "stopped", reason
+            time.sleep(max(0.0, TICK_SECONDS - (time.perf_counter() - now)))
+        return "finished", None
+
+    def _send_points(self, run_id: int, curve: Curve, first: int, last: int, rate: float) -> float:
+        steps = list(range(first, last + 1))
+        points = [curve.point(step) for step in steps]
+        loss = [loss for loss, _ in points]
+        self.send(
+            {
+                "kind": "points",
+                "run": run_id,
+                "step": steps,
+                "epoch": [(step - 1) // curve.steps_per_epoch + 1 for step in steps],
+                "loss": loss,
+                "acc": [acc for _, acc in points],
+                "t": [round(step / rate, 4) for step in steps],  # when it was due
+                "created": time.time(),  # wall clock: viewers measure delivery delay from it
+            }
+        )
+        return sum(loss)
+
+    def _send_epoch(
+        self,
+        run_id: int,
+        curve: Curve,
+        step: int,
+        epoch_loss: float,
+        started: float,
+        epoch_started: float,
+    ) -> None:
+        now = time.perf_counter()
+        progress = curve.progress(step)
+        self.send(
+            {
+                "kind": "epoch",
+                "run": run_id,
+                "epoch": step // curve.steps_per_epoch,
+                "train_loss": epoch_loss / curve.steps_per_epoch,
+                "val_loss": round(0.9 * (2.3 - 2.2 * progress), 6),
+                "val_acc": round(0.1 + 0.88 * progress, 6),
+                "samples_per_s": TRAIN_IMAGES / (now - epoch_started),
+                "t": round(now - started, 4),
+            }
+        )
+
+    def _stop_reason(self, run_id: int, deadline: float) -> str | None:
+        """Read the pipe (once per tick, as the real worker does) and say why to stop, if so."""
+        while self.conn.poll():
+            try:
+                command = self.conn.recv()
+            except EOFError:
+                self._quit = True
+                break
+            self.handle(command, training=run_id)
+        if self._quit:
+            return "the server is shutting down"
+        if self._stop_run == run_id:
+            return "stopped by the presenter"
+        if time.perf_counter() > deadline:
+            return f"time limit of {self.options.max_run_seconds:g} s reached"
+        return None
+
+
+def standin_main(conn: Connection, options: WorkerOptions) -> None:
+    """Process entry point, as `worker_main`: Ctrl-C goes to the server, which stops us."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        StandIn(conn, options).serve()
+    except Exception as error:
+        traceback.print_exc()
+        with contextlib.suppress(OSError):
+            conn.send({"kind": "fatal", "reason": f"{type(error).__name__}: {error}"})
+    finally:
+        conn.close()
