@@ -1,16 +1,23 @@
 // One WebSocket per browser tab, shared by every panel (Slidev mounts slides more than
 // once, and the presenter view shows two). Reconnects on its own and resumes with
-// `since`, so a chart never shows a gap or a duplicate.
+// `since`, so a chart never shows a gap or a duplicate. `detail`: 'full' (every point,
+// the presenter's deck) or 'envelope' (time buckets, the audience's phones).
 
 // A socket that has heard nothing (not even a pong) for this long is dead: phones on
 // venue Wi-Fi lose connections without a close frame.
 export const PING_MS = 10_000
 export const STALE_MS = 25_000
 
-export function streamUrl(location, run, seq) {
+export function streamUrl(location, run, seq, detail = 'full') {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
-  const query = run != null && seq > 0 ? `?since=${seq}&run=${run}` : ''
-  return `${scheme}//${location.host}/ws${query}`
+  const resume = run != null && seq > 0 ? `&since=${seq}&run=${run}` : ''
+  return `${scheme}//${location.host}/ws?detail=${detail}${resume}`
+}
+
+// The last seq a message carries (points, or buckets up to their last_seq); 0 if none.
+function lastSeq(columns) {
+  const seq = columns?.last_seq ?? columns?.seq ?? []
+  return seq.length ? seq[seq.length - 1] : 0
 }
 
 // 250 ms doubling up to 5 s, each wait drawn from its upper half so that a hall full of
@@ -36,8 +43,9 @@ const browserTimers = {
 
 export class Connection {
   // state: 'connecting' until the first open, then 'open' or 'reconnecting'.
-  constructor({ location, WebSocketImpl, timers = browserTimers }) {
+  constructor({ location, WebSocketImpl, timers = browserTimers, detail = 'full' }) {
     this.location = location
+    this.detail = detail
     this.WebSocketImpl = WebSocketImpl
     this.timers = { ...browserTimers, ...timers }
     this.listeners = new Set()
@@ -73,7 +81,7 @@ export class Connection {
   open() {
     if (this.socket || this.closed) return this
     this.retry = null
-    const socket = new this.WebSocketImpl(streamUrl(this.location, this.run, this.seq))
+    const socket = new this.WebSocketImpl(streamUrl(this.location, this.run, this.seq, this.detail))
     this.socket = socket
     socket.onopen = () => {
       this.attempt = 0
@@ -128,10 +136,9 @@ export class Connection {
   track(message) {
     if (message.type === 'snapshot') {
       this.run = message.run
-      const seq = message.points?.seq ?? []
-      this.seq = seq.length ? seq[seq.length - 1] : (message.since ?? 0)
-    } else if (message.type === 'points' && message.run === this.run && message.seq.length) {
-      this.seq = Math.max(this.seq, message.seq[message.seq.length - 1])
+      this.seq = lastSeq(message.buckets ?? message.points) || (message.since ?? 0)
+    } else if ((message.type === 'points' || message.type === 'buckets') && message.run === this.run) {
+      this.seq = Math.max(this.seq, lastSeq(message))
     }
   }
 
@@ -162,9 +169,10 @@ export class Connection {
 
 let shared = null
 
-export function sharedConnection() {
+// The first call opens the tab's connection at its `detail`; later calls share it.
+export function sharedConnection(detail = 'full') {
   if (!shared) {
-    shared = new Connection({ location: window.location, WebSocketImpl: window.WebSocket }).open()
+    shared = new Connection({ location: window.location, WebSocketImpl: window.WebSocket, detail }).open()
     const wake = () => shared.reconnectNow()
     window.addEventListener('online', wake)
     document.addEventListener('visibilitychange', () => {

@@ -23,9 +23,11 @@ export function createLive(connection) {
 
 let shared = null
 
-export function sharedLive() {
+// `detail`: 'full' for the presenter's deck, 'envelope' for the audience; the first call
+// decides (each page makes it once, at start).
+export function sharedLive(detail = 'full') {
   if (!shared) {
-    shared = createLive(sharedConnection())
+    shared = createLive(sharedConnection(detail))
     globalThis.loopcast = shared // for the console and the browser tests: read, don't write
   }
   return shared

@@ -1,42 +1,53 @@
-// Every run's points as growable typed columns: what the charts draw from.
+// Every run's points (or, on an envelope stream, its buckets) as growable typed columns:
+// what the charts draw from.
 
-const COLUMNS = ['seq', 'step', 'epoch', 'loss', 'acc', 't']
+const POINT_COLUMNS = ['seq', 'step', 'epoch', 'loss', 'acc', 't']
+export const BUCKET_COLUMNS = ['first_seq', 'last_seq', 'loss_min', 'loss_max', 'loss_mean', 'acc_mean', 't']
 
 // Runs kept besides the current one (for overlays); older ones are dropped.
 export const EARLIER_RUNS = 4
 
-export class Series {
-  constructor(capacity = 1024) {
+// Rows that each cover seqs `from`..`to` of a run (a point: seq..seq), held contiguous
+// from seq 1: a row that would leave a gap or overlap one held is refused, not hidden.
+class Rows {
+  constructor(names, from, to, capacity) {
+    this.names = names
+    this.from = from
+    this.to = to
     this.length = 0
-    this.columns = Object.fromEntries(COLUMNS.map((name) => [name, new Float64Array(capacity)]))
+    this.columns = Object.fromEntries(names.map((name) => [name, new Float64Array(capacity)]))
   }
 
+  // The last seq held (0 when empty): a resume asks for what comes after it.
   get last() {
-    return this.length ? this.columns.seq[this.length - 1] : 0
+    return this.length ? this.columns[this.to][this.length - 1] : 0
   }
 
   grow(needed) {
-    const capacity = this.columns.seq.length
+    const capacity = this.columns[this.to].length
     if (needed <= capacity) return
     const size = Math.max(needed, capacity * 2)
-    for (const name of COLUMNS) {
+    for (const name of this.names) {
       const bigger = new Float64Array(size)
       bigger.set(this.columns[name].subarray(0, this.length))
       this.columns[name] = bigger
     }
   }
 
-  // Appends columns; drops points already held; reports a gap instead of hiding it.
-  append(points) {
-    const seq = points.seq ?? []
+  // Appends columns; drops rows already held; 'gap' (nothing appended) when the new rows
+  // do not follow on exactly, among themselves or from what is held.
+  append(message) {
+    const from = message[this.from] ?? []
+    const to = message[this.to] ?? []
     let skip = 0
-    while (skip < seq.length && seq[skip] <= this.last) skip++
-    if (skip === seq.length) return 'duplicate'
-    if (seq[skip] !== this.last + 1) return 'gap'
-    const count = seq.length - skip
+    while (skip < to.length && to[skip] <= this.last) skip++
+    if (skip === to.length) return 'duplicate'
+    if (from[skip] !== this.last + 1) return 'gap'
+    for (let i = skip + 1; i < to.length; i++) if (from[i] !== to[i - 1] + 1) return 'gap'
+    const count = to.length - skip
     this.grow(this.length + count)
-    for (const name of COLUMNS) {
-      const values = points[name]
+    for (const name of this.names) {
+      const values = message[name]
       for (let i = 0; i < count; i++) {
         const value = values[skip + i]
         this.columns[name][this.length + i] = value == null ? NaN : value
@@ -51,6 +62,21 @@ export class Series {
   }
 }
 
+// Every point: seq, step, epoch, loss, acc, t.
+export class Series extends Rows {
+  constructor(capacity = 1024) {
+    super(POINT_COLUMNS, 'seq', 'seq', capacity)
+  }
+}
+
+// Time buckets (`detail=envelope`): each the min, max and mean loss of points
+// first_seq..last_seq, their mean accuracy and the time of the last.
+export class Buckets extends Rows {
+  constructor(capacity = 256) {
+    super(BUCKET_COLUMNS, 'first_seq', 'last_seq', capacity)
+  }
+}
+
 export class RunBuffer {
   constructor() {
     this.runs = new Map()
@@ -61,7 +87,7 @@ export class RunBuffer {
 
   run(id) {
     if (!this.runs.has(id)) {
-      this.runs.set(id, { id, info: null, status: null, reason: null, epochs: [], series: new Series() })
+      this.runs.set(id, { id, info: null, status: null, reason: null, epochs: [], series: new Series(), buckets: new Buckets() })
       this.forget()
     }
     return this.runs.get(id)
@@ -88,11 +114,15 @@ export class RunBuffer {
         run.status = message.info?.status ?? null
         run.reason = message.info?.reason ?? null
         run.epochs = [...(message.info?.epochs ?? [])]
-        const result = run.series.append(message.points)
+        const result = message.buckets ? run.buckets.append(message.buckets) : run.series.append(message.points)
         return result === 'gap' ? 'gap' : 'ok'
       }
       case 'points': {
         const result = this.run(message.run).series.append(message)
+        return result === 'gap' ? 'gap' : 'ok'
+      }
+      case 'buckets': {
+        const result = this.run(message.run).buckets.append(message)
         return result === 'gap' ? 'gap' : 'ok'
       }
       case 'epoch': {
@@ -123,12 +153,19 @@ export class RunBuffer {
   }
 }
 
-// Training samples per second over the last `window` points: steps * batch size / time.
-export function samplesPerSecond(series, batchSize, window = 50) {
-  if (series.length < 2) return 0
-  const end = series.length - 1
+// The rows a run's charts draw: its buckets on an envelope stream, else its points.
+export function heldRows(run) {
+  return run.buckets.length ? run.buckets : run.series
+}
+
+// Training samples per second over the last `window` rows (points or buckets): steps
+// (one per seq) times batch size over the time they took.
+export function samplesPerSecond(rows, batchSize, window = 50) {
+  if (rows.length < 2) return 0
+  const end = rows.length - 1
   const start = Math.max(0, end - window)
-  const { step, t } = series.columns
+  const seq = rows.columns[rows.to]
+  const { t } = rows.columns
   const dt = t[end] - t[start]
-  return dt > 0 ? ((step[end] - step[start]) * batchSize) / dt : 0
+  return dt > 0 ? ((seq[end] - seq[start]) * batchSize) / dt : 0
 }

@@ -47,20 +47,21 @@ function fakeTimers() {
   return timers
 }
 
-function connection() {
+function connection(detail) {
   FakeSocket.made = []
   const timers = fakeTimers()
-  const conn = new Connection({ location: { protocol: 'http:', host: 'deck.local:8000' }, WebSocketImpl: FakeSocket, timers })
+  const conn = new Connection({ location: { protocol: 'http:', host: 'deck.local:8000' }, WebSocketImpl: FakeSocket, timers, detail })
   return { conn: conn.open(), timers, socket: () => FakeSocket.made.at(-1) }
 }
 
 const columns = (seq) => ({ seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 1), acc: seq.map(() => 0.5), t: seq })
 
-test('stream URL resumes only with a run and a seq', () => {
+test('stream URL names its detail and resumes only with a run and a seq', () => {
   const location = { protocol: 'https:', host: 'h:1' }
-  assert.equal(streamUrl(location, null, 0), 'wss://h:1/ws')
-  assert.equal(streamUrl(location, 3, 0), 'wss://h:1/ws')
-  assert.equal(streamUrl(location, 3, 120), 'wss://h:1/ws?since=120&run=3')
+  assert.equal(streamUrl(location, null, 0), 'wss://h:1/ws?detail=full')
+  assert.equal(streamUrl(location, 3, 0, 'envelope'), 'wss://h:1/ws?detail=envelope')
+  assert.equal(streamUrl(location, 3, 120), 'wss://h:1/ws?detail=full&since=120&run=3')
+  assert.equal(streamUrl(location, 3, 120, 'envelope'), 'wss://h:1/ws?detail=envelope&since=120&run=3')
 })
 
 test('backoff doubles up to 5 s, jittered within the upper half', () => {
@@ -78,7 +79,7 @@ test('a reconnect resumes after the last point received', () => {
   socket().close()
   assert.deepEqual(states, ['connecting', 'open', 'reconnecting'])
   timers.fire()
-  assert.equal(socket().url, 'ws://deck.local:8000/ws?since=5&run=7')
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=full&since=5&run=7')
 })
 
 test('before the first open the state stays connecting: the server is not up yet', () => {
@@ -122,7 +123,7 @@ test('resync starts over from a full snapshot', () => {
   socket().deliver({ type: 'snapshot', run: 2, since: 0, points: columns([1]) })
   conn.resync()
   timers.fire()
-  assert.equal(socket().url, 'ws://deck.local:8000/ws')
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=full')
 })
 
 test('a gap in the points makes the tab resync, a duplicate does not', () => {
@@ -136,7 +137,7 @@ test('a gap in the points makes the tab resync, a duplicate does not', () => {
   assert.equal(live.buffer.active.series.length, 2)
   timers.fire()
   assert.equal(FakeSocket.made.length, 2)
-  assert.equal(socket().url, 'ws://deck.local:8000/ws')
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=full')
 })
 
 test('open() makes one socket; close() stops reconnecting', () => {
@@ -226,4 +227,42 @@ test('one connection per tab, however many panels ask', async () => {
     delete globalThis.document
     delete globalThis.loopcast
   }
+})
+
+const buckets = (ranges) => ({
+  first_seq: ranges.map(([first]) => first),
+  last_seq: ranges.map(([, last]) => last),
+  loss_min: ranges.map(() => 0.5),
+  loss_max: ranges.map(() => 2),
+  loss_mean: ranges.map(() => 1),
+  acc_mean: ranges.map(() => 0.5),
+  t: ranges.map(([, last]) => last / 10),
+})
+
+test('an envelope stream resumes after the last_seq of its last bucket', () => {
+  const { conn, timers, socket } = connection('envelope')
+  const live = createLive(conn)
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope')
+  socket().onopen()
+  socket().deliver({ type: 'snapshot', run: 4, since: 0, detail: 'envelope', info: { status: 'running' }, buckets: buckets([[1, 10], [11, 20]]) })
+  socket().deliver({ type: 'buckets', run: 4, ...buckets([[21, 24]]) })
+  socket().close()
+  timers.fire()
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope&since=24&run=4')
+  socket().deliver({ type: 'snapshot', run: 4, since: 24, detail: 'envelope', info: { status: 'running' }, buckets: buckets([[25, 30]]) })
+  socket().deliver({ type: 'buckets', run: 4, ...buckets([[31, 31]]) })
+  assert.deepEqual(Array.from(live.buffer.active.buckets.view('last_seq')), [10, 20, 24, 30, 31])
+  assert.equal(conn.seq, 31)
+})
+
+test('a gap in the buckets makes the tab resync from a full envelope', () => {
+  const { conn, timers, socket } = connection('envelope')
+  const live = createLive(conn)
+  socket().onopen()
+  socket().deliver({ type: 'snapshot', run: 1, since: 0, detail: 'envelope', info: { status: 'running' }, buckets: buckets([[1, 5]]) })
+  socket().deliver({ type: 'buckets', run: 1, ...buckets([[8, 9]]) })
+  assert.equal(live.buffer.active.buckets.length, 1)
+  timers.fire()
+  assert.equal(FakeSocket.made.length, 2)
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope')
 })

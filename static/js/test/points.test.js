@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { EARLIER_RUNS, RunBuffer, Series, samplesPerSecond } from '../points.js'
+import { Buckets, EARLIER_RUNS, RunBuffer, Series, heldRows, samplesPerSecond } from '../points.js'
 
 function columns(first, count) {
   const seq = Array.from({ length: count }, (_, i) => first + i)
@@ -109,4 +109,56 @@ test('samples per second: steps times batch size over the time they took', () =>
   const stalled = new Series()
   stalled.append({ ...columns(1, 3), t: [1, 1, 1] })
   assert.equal(samplesPerSecond(stalled, 64), 0)
+})
+
+function buckets(ranges) {
+  return {
+    first_seq: ranges.map(([first]) => first),
+    last_seq: ranges.map(([, last]) => last),
+    loss_min: ranges.map(() => 0.2),
+    loss_max: ranges.map(() => 0.8),
+    loss_mean: ranges.map(() => 0.5),
+    acc_mean: ranges.map(() => 0.9),
+    t: ranges.map(([, last]) => last / 10),
+  }
+}
+
+test('buckets: contiguous ranges append, held ones are duplicates, a gap or overlap is refused', () => {
+  const store = new Buckets(2)
+  assert.equal(store.append(buckets([[1, 4], [5, 9], [10, 10]])), 'ok')
+  assert.equal(store.last, 10)
+  assert.equal(store.append(buckets([[5, 9], [10, 10]])), 'duplicate')
+  assert.equal(store.append(buckets([[10, 10], [11, 12]])), 'ok') // overlap trimmed
+  assert.equal(store.append(buckets([[14, 15]])), 'gap')
+  assert.equal(store.append(buckets([[12, 14]])), 'gap') // straddles what is held: cannot be split
+  assert.equal(store.append(buckets([[13, 14], [16, 17]])), 'gap') // a hole inside the message
+  assert.equal(store.length, 4)
+  assert.deepEqual(Array.from(store.view('first_seq')), [1, 5, 10, 11])
+  assert.deepEqual(Array.from(store.view('last_seq')), [4, 9, 10, 12])
+  assert.equal(store.append(buckets([[13, 14]])), 'ok')
+})
+
+test('buckets: the first must start at seq 1; a null loss (diverged) is NaN', () => {
+  assert.equal(new Buckets().append(buckets([[2, 3]])), 'gap')
+  const store = new Buckets()
+  store.append({ ...buckets([[1, 2]]), loss_min: [null], loss_max: [null], loss_mean: [null] })
+  assert.ok(Number.isNaN(store.view('loss_max')[0]))
+})
+
+test('an envelope snapshot and bucket messages fill the run buckets; resumes append', () => {
+  const buffer = new RunBuffer()
+  buffer.apply({ ...snapshot(5, 0, undefined), detail: 'envelope', buckets: buckets([[1, 50]]) })
+  assert.equal(buffer.apply({ type: 'buckets', run: 5, ...buckets([[51, 60]]) }), 'ok')
+  assert.equal(buffer.apply({ ...snapshot(5, 60, undefined), detail: 'envelope', buckets: buckets([[61, 70]]) }), 'ok')
+  assert.equal(buffer.apply({ type: 'buckets', run: 5, ...buckets([[61, 70]]) }), 'ok') // duplicate, dropped
+  assert.equal(buffer.active.buckets.length, 3)
+  assert.equal(buffer.active.series.length, 0)
+  assert.equal(heldRows(buffer.active), buffer.active.buckets)
+  assert.equal(buffer.apply({ type: 'buckets', run: 5, ...buckets([[80, 90]]) }), 'gap')
+})
+
+test('samples per second from buckets: seqs covered times batch size over their time', () => {
+  const store = new Buckets()
+  store.append({ ...buckets([[1, 10], [11, 110]]), t: [0, 1] })
+  assert.equal(Math.round(samplesPerSecond(store, 64)), 6400)
 })
