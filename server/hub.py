@@ -9,6 +9,10 @@ call that also runs the receiver's TCP stack, so 1,000 viewers at the worker's 2
 a second would take a whole core. Fewer wakes mean fewer, larger messages, all viewers
 at the same cursor, so each message is still encoded once. The wakes land on the
 worker's ticks (`Hub.publish`), so a message's oldest point is one tick old.
+
+Envelope viewers (phones on venue Wi-Fi) are woken at most every ENVELOPE_INTERVAL,
+whatever the training speed, and get one bucket per wake: their bytes per second are
+bounded by the wake rate, not by the GPU.
 """
 
 import asyncio
@@ -16,19 +20,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.runlog import RunLog, encode
+from server.envelope import empty_buckets
+from server.runlog import Detail, RunLog, encode
 
 Send = Callable[[str], Awaitable[None]]
 
 # Sends per second the whole crowd may cost, and the longest a point may wait for a wake.
 SENDS_PER_SECOND = 12_000
 MAX_INTERVAL = 0.075
+# Envelope viewers: at most 8 wakes a second, each one bucket of ~200 bytes: under 2 KiB/s
+# a phone, epochs and viewer counts included. A tick a little early (jitter) counts as due.
+ENVELOPE_INTERVAL = 0.125
+EARLY_TICK_SLACK = 0.01
 
 
 @dataclass
 class Cursor:
     """How far one viewer has been sent."""
 
+    detail: Detail = "full"
     run: int | None = None
     seq: int = 0
     epochs: int = 0
@@ -51,6 +61,9 @@ class Hub:
         self._timer: asyncio.TimerHandle | None = None  # the wake for a publish held back
         self._woken_seq = 0  # the run's last point when the crowd was last woken
         self._loop: asyncio.AbstractEventLoop | None = None  # the senders' loop
+        self._envelope_wake = asyncio.Event()
+        self._last_envelope_wake = -ENVELOPE_INTERVAL
+        self._envelope_timer: asyncio.TimerHandle | None = None
 
     def interval(self) -> float:
         """Seconds between wakes: none for a small crowd, up to MAX_INTERVAL for a large one."""
@@ -93,6 +106,21 @@ class Hub:
         self._woken_seq = self.log.last_seq if self.log else 0
         wake, self._wake = self._wake, asyncio.Event()
         wake.set()
+        since_envelope = self._last_wake - self._last_envelope_wake
+        if since_envelope >= ENVELOPE_INTERVAL - EARLY_TICK_SLACK:
+            self._wake_envelopes()
+        elif self._envelope_timer is None:
+            self._envelope_timer = asyncio.get_running_loop().call_later(
+                ENVELOPE_INTERVAL - since_envelope, self._wake_envelopes
+            )
+
+    def _wake_envelopes(self) -> None:
+        if self._envelope_timer is not None:
+            self._envelope_timer.cancel()
+            self._envelope_timer = None
+        self._last_envelope_wake = asyncio.get_running_loop().time()
+        wake, self._envelope_wake = self._envelope_wake, asyncio.Event()
+        wake.set()
 
     def set_run(self, log: RunLog) -> None:
         self.log = log
@@ -116,24 +144,30 @@ class Hub:
         return self.log.id if self.log else None
 
     def snapshot(self, cursor: Cursor, since: int) -> str:
+        """The run so far after `since`, at the cursor's detail. Its history (the heavy
+        part) is encoded once per (run, detail, since, last point) and spliced in."""
         log = self.log
-        points = log.slice(since, log.last_seq) if log else {}
+        if log is not None:
+            history = log.history(cursor.detail, since, log.last_seq)
+        else:
+            history = encode(empty_buckets()) if cursor.detail == "envelope" else "{}"
         message = {
             "type": "snapshot",
             "run": self.run_id,
+            "detail": cursor.detail,
             "info": log.info if log else None,
-            "points": points,
             "since": since,
             "server": self._server_status(),
             "slide": self.slide,
         }
+        columns = "buckets" if cursor.detail == "envelope" else "points"
         cursor.run = self.run_id
         cursor.seq = log.last_seq if log else 0
         cursor.epochs = len(log.epochs) if log else 0
         cursor.status = log.status if log else None
         cursor.slide_version = self._slide_version
         cursor.viewers_version = self._viewers_version
-        return encode(message)
+        return f'{encode(message)[:-1]},"{columns}":{history}}}'
 
     def pending(self, cursor: Cursor) -> list[str]:
         """Everything `cursor` has not been sent, in the order it happened; advances it."""
@@ -145,12 +179,12 @@ class Hub:
             while cursor.epochs < len(log.epochs):
                 epoch = log.epochs[cursor.epochs]
                 if cursor.seq < epoch["last_seq"]:
-                    messages.append(log.points_message(cursor.seq, epoch["last_seq"]))
+                    messages.append(log.live_message(cursor.detail, cursor.seq, epoch["last_seq"]))
                     cursor.seq = epoch["last_seq"]
                 messages.append(encode({"type": "epoch", "run": log.id, **epoch}))
                 cursor.epochs += 1
             if cursor.seq < log.last_seq:
-                messages.append(log.points_message(cursor.seq, log.last_seq))
+                messages.append(log.live_message(cursor.detail, cursor.seq, log.last_seq))
                 cursor.seq = log.last_seq
             if cursor.status != log.status:
                 cursor.status = log.status
@@ -164,15 +198,18 @@ class Hub:
             messages.append(encode({"type": "viewers", "run": self.run_id, "count": self.viewers}))
         return messages
 
-    async def stream(self, send: Send, since: int, run: int | None) -> None:
+    async def stream(
+        self, send: Send, since: int, run: int | None, detail: Detail = "full"
+    ) -> None:
         """Send the snapshot, then everything new, until the connection fails."""
         self._loop = asyncio.get_running_loop()
-        cursor = Cursor()
+        cursor = Cursor(detail=detail)
         resume = since if run is not None and run == self.run_id else 0
         log_end = self.log.last_seq if self.log else 0
         await send(self.snapshot(cursor, since=min(resume, log_end)))
         while True:
-            wake = self._wake  # taken before reading, so no publish is missed
+            # Taken before reading, so no publish is missed.
+            wake = self._envelope_wake if detail == "envelope" else self._wake
             messages = self.pending(cursor)
             for text in messages:
                 await send(text)

@@ -8,10 +8,15 @@ import json
 import time
 from bisect import bisect_right
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
+from server.envelope import SNAPSHOT_BUCKETS, summarise
 from server.store import POINT_COLUMNS, Columns, Row
 
+# "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
+Detail = Literal["full", "envelope"]
+DETAILS: tuple[Detail, ...] = ("full", "envelope")
 ENCODED_SLICES_KEPT = 64
 
 
@@ -30,7 +35,8 @@ class RunLog:
         # Per append (one worker tick): its first seq and when the worker had its points.
         self._tick_first: list[int] = []
         self._tick_created: list[float] = []
-        self._encoded: OrderedDict[tuple[int, int], str] = OrderedDict()
+        # Encoded messages and histories, each made once for every viewer that needs it.
+        self._encoded: OrderedDict[tuple[str, Detail, int, int], str] = OrderedDict()
 
     @property
     def id(self) -> int:
@@ -64,17 +70,38 @@ class RunLog:
     def slice(self, after: int, upto: int) -> Columns:
         return {name: self.columns[name][after:upto] for name in POINT_COLUMNS}
 
-    def points_message(self, after: int, upto: int) -> str:
-        """Points after..upto as one message, encoded once for every viewer at that cursor.
-
-        `created` is when its oldest point was made, so a viewer can measure its delay."""
-        key = (after, upto)
+    def _cached(self, key: tuple[str, Detail, int, int], make: Callable[[], str]) -> str:
         text = self._encoded.get(key)
         if text is None:
-            created = self._tick_created[bisect_right(self._tick_first, after + 1) - 1]
-            points = self.slice(after, upto)
-            text = encode({"type": "points", "run": self.id, **points, "created": created})
-            self._encoded[key] = text
+            text = self._encoded[key] = make()
             if len(self._encoded) > ENCODED_SLICES_KEPT:
                 self._encoded.popitem(last=False)
         return text
+
+    def live_message(self, detail: Detail, after: int, upto: int) -> str:
+        """Points after..upto as one message, encoded once for every viewer at that cursor:
+        every point, or (envelope) one bucket that summarises them.
+
+        `created` is when its oldest point was made, so a viewer can measure its delay."""
+
+        def make() -> str:
+            created = self._tick_created[bisect_right(self._tick_first, after + 1) - 1]
+            if detail == "envelope":
+                columns = summarise(self.columns, after, upto, most=1)
+                return encode({"type": "buckets", "run": self.id, **columns, "created": created})
+            points = self.slice(after, upto)
+            return encode({"type": "points", "run": self.id, **points, "created": created})
+
+        return self._cached(("live", detail, after, upto), make)
+
+    def history(self, detail: Detail, after: int, upto: int) -> str:
+        """The JSON columns of points after..upto for a snapshot, encoded once per
+        (detail, since, upto): 1,000 viewers joining after a run cost one encoding.
+        An envelope holds at most SNAPSHOT_BUCKETS buckets, however long the run."""
+
+        def make() -> str:
+            if detail == "envelope":
+                return encode(summarise(self.columns, after, upto, most=SNAPSHOT_BUCKETS))
+            return encode(self.slice(after, upto))
+
+        return self._cached(("history", detail, after, upto), make)

@@ -140,6 +140,8 @@ class Viewer:
         self.loss: list[float | None] = []
         self.epochs: list[dict[str, Any]] = []
         self.statuses: list[str] = []
+        # Envelope viewers (`?detail=envelope`): bucket columns, snapshot then live.
+        self.buckets: dict[str, list[Any]] = {}
 
     def receive(self, timeout: float = 30) -> dict[str, Any]:
         message: dict[str, Any] = json.loads(self.conn.recv(timeout=timeout))
@@ -147,9 +149,15 @@ class Viewer:
         kind = message["type"]
         if kind == "snapshot":
             self.snapshot = message
-            self.seq = list(message["points"].get("seq", []))
-            self.loss = list(message["points"].get("loss", []))
+            self.seq = list(message.get("points", {}).get("seq", []))
+            self.loss = list(message.get("points", {}).get("loss", []))
             self.epochs = list((message["info"] or {}).get("epochs", []))
+            self.buckets = {
+                name: list(values) for name, values in message.get("buckets", {}).items()
+            }
+        elif kind == "buckets":
+            for name, values in self.buckets.items():
+                values.extend(message[name])
         elif kind == "points":
             self.seq.extend(message["seq"])
             self.loss.extend(message["loss"])

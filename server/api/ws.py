@@ -6,10 +6,11 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect, status
+from fastapi.responses import JSONResponse
 
 from server.config import Settings
 from server.hub import Hub
-from server.runlog import encode
+from server.runlog import DETAILS, Detail, encode
 
 router = APIRouter()
 
@@ -31,9 +32,16 @@ async def stream(
     websocket: WebSocket,
     since: Annotated[int, Query(ge=0)] = 0,
     run: Annotated[int | None, Query(ge=0)] = None,
+    detail: str = "full",
 ) -> None:
     settings: Settings = websocket.app.state.settings
     hub: Hub = websocket.app.state.hub
+    if detail not in DETAILS:
+        # Refused at the handshake with a plain HTTP answer a developer can read.
+        bad = {"loc": ["query", "detail"], "msg": f"detail must be one of {', '.join(DETAILS)}"}
+        await websocket.send_denial_response(JSONResponse({"detail": [bad]}, status_code=422))
+        return
+    level: Detail = "envelope" if detail == "envelope" else "full"
     if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="origin not allowed")
         return
@@ -43,7 +51,7 @@ async def stream(
         await websocket.close(code=status.WS_1013_TRY_AGAIN_LATER, reason="too many viewers")
         return
     hub.viewers += 1
-    sender = asyncio.create_task(hub.stream(websocket.send_text, since, run))
+    sender = asyncio.create_task(hub.stream(websocket.send_text, since, run, level))
     try:
         await _receive(websocket, hub)
     except WebSocketDisconnect:
