@@ -118,7 +118,11 @@ class RunManager:
             )
         elif kind == "ended":
             self.store.update_run(
-                run_id, status=message["status"], reason=message["reason"], finished_at=time.time()
+                run_id,
+                status=message["status"],
+                reason=message["reason"],
+                finished_at=time.time(),
+                unpaced_s=message.get("unpaced_s"),
             )
 
     def apply(self, message: Message) -> None:
@@ -139,6 +143,7 @@ class RunManager:
             cap = self.supervisor.options.max_run_seconds
             self._enforce_stop(log.id, f"time limit of {cap:g} s reached", cap + STOP_GRACE_SECONDS)
         elif kind == "ended":
+            log.info["unpaced_s"] = message.get("unpaced_s")
             self._end(log, message["status"], message["reason"])
             return
         self.hub.publish()
@@ -151,7 +156,10 @@ class RunManager:
         self.hub.publish()
 
     def _end(self, log: RunLog, status: str, reason: str | None) -> None:
-        log.info.update(status=status, reason=reason, finished_at=time.time())
+        finished_at = time.time()
+        started_at = log.info.get("started_at") or finished_at
+        wall_s = round(finished_at - started_at, 3)
+        log.info.update(status=status, reason=reason, finished_at=finished_at, wall_s=wall_s)
         self.active = None
         self.hub.publish()
 

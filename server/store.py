@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS runs (
     total_steps INTEGER,
     created_at REAL NOT NULL,
     started_at REAL,
-    finished_at REAL
+    finished_at REAL,
+    unpaced_s REAL
 );
 CREATE TABLE IF NOT EXISTS points (
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -54,7 +55,10 @@ EPOCH_COLUMNS = ("epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", 
 RUN_COLUMNS = (
     *("id", "name", "status", "reason", "config", "device", "device_name", "torch_version"),
     *("steps_per_epoch", "total_steps", "created_at", "started_at", "finished_at"),
+    "unpaced_s",
 )
+# Columns added since the first schema: (name, SQL type), added to an older database.
+ADDED_RUN_COLUMNS = (("unpaced_s", "REAL"),)
 ACTIVE = ("queued", "running")
 
 Row = dict[str, Any]
@@ -71,6 +75,10 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            known = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+            for name, kind in ADDED_RUN_COLUMNS:
+                if name not in known:
+                    self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -141,6 +149,7 @@ class Store:
             run = dict(zip(RUN_COLUMNS, row, strict=False))
             run["config"] = json.loads(run["config"])
             run["last_seq"] = row[-1] or 0
+            run["wall_s"] = _wall_seconds(run)
             runs.append(run)
         return runs
 
@@ -171,3 +180,10 @@ class Store:
             for name, value in zip(POINT_COLUMNS, row, strict=True):
                 columns[name].append(value)
         return columns
+
+
+def _wall_seconds(run: Row) -> float | None:
+    """How long the run took from its first step to its end, paced waits included."""
+    if run["started_at"] is None or run["finished_at"] is None:
+        return None
+    return round(float(run["finished_at"]) - float(run["started_at"]), 3)

@@ -17,6 +17,16 @@ def _integral_float_to_int(value: Any) -> Any:
 
 JsonInt = Annotated[int, BeforeValidator(_integral_float_to_int)]
 
+MAX_PACE_SECONDS = 600
+
+
+# 0 (as fast as the device goes) or 1..600 seconds: the schema says so too.
+PaceSeconds = Annotated[
+    Annotated[int, Field(ge=0, le=0)]
+    | Annotated[float, Field(ge=1, le=MAX_PACE_SECONDS, allow_inf_nan=False)],
+    BeforeValidator(_integral_float_to_int),
+]
+
 
 class TrainConfig(BaseModel):
     """The body of `POST /api/runs`; every field has the seed deck's default."""
@@ -37,3 +47,6 @@ class TrainConfig(BaseModel):
     loader: LoaderName = "fast"
     # Shown to viewers as text only.
     name: str = Field(default="", max_length=80)
+    # Stretch the run to last about this many seconds, for an audience (waits between
+    # batches, fakes nothing); 0 trains as fast as the device goes.
+    pace_s: PaceSeconds = 0

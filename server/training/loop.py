@@ -20,6 +20,7 @@ from server.training.config import TrainConfig
 from server.training.devices import synchronize
 from server.training.metrics import DeviceMeter, PointBatch
 from server.training.models import seed_mlp
+from server.training.pace import Pace
 from server.training.resident import ResidentData
 
 TICK_SECONDS = 0.05
@@ -32,7 +33,8 @@ class EpochResult:
     train_loss: float  # mean batch loss over the epoch, as on the seed's slide
     val_loss: float
     val_acc: float
-    samples_per_s: float  # training samples per second in this epoch, evaluation excluded
+    # Training samples per second in this epoch, evaluation and a paced run's waits excluded.
+    samples_per_s: float
     t: float  # seconds since the run started
 
 
@@ -89,8 +91,11 @@ def train(
     source: BatchSource,
     sink: RunSink,
     device: torch.device,
+    pace: Pace | None = None,
 ) -> RunEnd:
-    """Train `model` for `config.epochs` epochs, streaming every batch's metrics to `sink`."""
+    """Train `model` for `config.epochs` epochs, streaming every batch's metrics to `sink`;
+    a `pace` stretches the run for an audience."""
+    pace = pace or Pace(0, 1)
     optimizer = build_optimizer(config, model)
     criterion = nn.CrossEntropyLoss()
     meter = DeviceMeter(device)
@@ -101,7 +106,7 @@ def train(
     for epoch in range(1, config.epochs + 1):
         model.train()
         epoch_loss = 0.0
-        epoch_started = time.perf_counter()
+        epoch_started, waited_before = time.perf_counter(), pace.waited
         for batch_x, batch_y in source.train_batches():
             optimizer.zero_grad()  # 1. Zero gradients
             predictions = model(batch_x)  # 2. Forward pass
@@ -118,11 +123,14 @@ def train(
                 next_tick = time.perf_counter() + TICK_SECONDS
                 if sink.should_stop():
                     return "stopped"
+            while pace.wait(step, most=TICK_SECONDS):  # a paced run waits between batches
+                if sink.should_stop():
+                    return "stopped"
 
         points = meter.drain()  # sync point: the epoch's last points
         epoch_loss += sum(points.loss)
         sink.points(points)
-        train_seconds = time.perf_counter() - epoch_started
+        train_seconds = pace.busy_since(epoch_started, waited_before)
         train_loss = epoch_loss / source.steps_per_epoch
         val_loss, val_acc = evaluate(model, source)
         sink.epoch(

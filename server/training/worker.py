@@ -23,6 +23,7 @@ from server.training.devices import cpu_threads, device_name, resolve_device
 from server.training.loop import EpochResult, RunEnd, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model
+from server.training.pace import Pace
 from server.training.protocol import Message, WorkerOptions
 from server.training.resident import ResidentData, load_resident
 
@@ -128,8 +129,19 @@ class Worker:
                 }
             )
             sink = PipeSink(self, run_id)
-            end: RunEnd = train(config, model, source, sink, self.device)
-            self.send({"kind": "ended", "run": run_id, "status": end, "reason": sink.stop_reason})
+            started = time.perf_counter()
+            pace = Pace(config.pace_s, source.steps_per_epoch * config.epochs)
+            end: RunEnd = train(config, model, source, sink, self.device, pace)
+            self.send(
+                {
+                    "kind": "ended",
+                    "run": run_id,
+                    "status": end,
+                    "reason": sink.stop_reason,
+                    # What the run took on this device, a paced run's waits left out.
+                    "unpaced_s": round(pace.busy_since(started, 0.0), 4),
+                }
+            )
         except Exception as error:
             traceback.print_exc()
             reason = f"{type(error).__name__}: {error}"

@@ -1,0 +1,45 @@
+"""Paced runs: stretched to about `pace_s` of wall time, by waiting between batches only."""
+
+import pytest
+
+from tests.live import LiveServer
+
+# Small generated data: 2,000 training images, so 32 batches of 64 an epoch.
+TRAIN_IMAGES = 2000
+
+
+@pytest.mark.parametrize("pace", [0.5, -1, 601, 600.5, "30", None, True, 0.0001])
+def test_a_pace_out_of_range_is_refused_with_422(server: LiveServer, pace: object) -> None:
+    response = server.http.post("/api/runs", json={"pace_s": pace}, headers=server.auth)
+    assert response.status_code == 422, response.text
+    assert any("pace_s" in error["loc"] for error in response.json()["detail"])
+
+
+def test_a_paced_run_lasts_its_pace_and_reports_the_device_speed(server: LiveServer) -> None:
+    with server.viewer() as viewer:
+        viewer.receive()
+        run = server.start_run(epochs=2, pace_s=4)
+        assert run["config"]["pace_s"] == 4
+        viewer.until_status("finished", timeout=120)
+    details = server.wait_run(run["id"])
+    assert details["wall_s"] >= 3.9, details["wall_s"]
+    # Every batch trained, none faked or skipped.
+    assert viewer.seq == list(range(1, details["total_steps"] + 1))
+    # The device's own time and speed, not the paced one.
+    assert 0 < details["unpaced_s"] < details["wall_s"] / 2
+    for epoch in details["epochs"]:
+        assert epoch["samples_per_s"] > 2 * TRAIN_IMAGES / (details["wall_s"] / 2)
+    # The points are spread over the pace, not bunched at its start.
+    assert viewer.loss and max(t for t in details["points"]["t"][:32]) > 1.0
+
+
+def test_a_paced_run_stops_between_waits(server: LiveServer) -> None:
+    # One batch an epoch, due only at the end of the 600 s pace: stop must not wait for it.
+    run = server.start_run(epochs=1, batch_size=4096, pace_s=600)
+    with server.viewer() as viewer:
+        viewer.until_points(1)
+        response = server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
+        assert response.status_code == 202
+        viewer.until_status("stopped")
+    details = server.wait_run(run["id"])
+    assert details["reason"] == "stopped by the presenter"
