@@ -12,7 +12,7 @@ vi.mock('../../static/js/panels.js', () => ({ mountPanel }))
 vi.mock('../../static/js/live.js', () => ({ sharedLive: () => ({ connection: 'shared' }) }))
 vi.mock('../../static/js/api.js', () => ({ presenterToken: () => 'T' }))
 
-const { panelSwitch, useLivePanel } = await import('./useLivePanel')
+const { paceOf, panelSwitch, useLivePanel } = await import('./useLivePanel')
 
 describe('panelSwitch', () => {
   it('starts once however often the slide is entered, and stops on leave', () => {
@@ -50,11 +50,11 @@ describe('useLivePanel', () => {
     mountPanel.mockReturnValue(stop)
     const host = ref({} as HTMLElement)
     const scope = effectScope()
-    const running = scope.run(() => useLivePanel('mnist', host, 170))!
+    const running = scope.run(() => useLivePanel('mnist', host, { chartHeight: 170, pace: 20 }))!
     expect(mountPanel).not.toHaveBeenCalled()
     expect(running.value).toBe(false)
     slide.enter[0]()
-    expect(mountPanel).toHaveBeenCalledWith('mnist', host.value, { connection: 'shared', presenter: true, chartHeight: 170 })
+    expect(mountPanel).toHaveBeenCalledWith('mnist', host.value, { connection: 'shared', presenter: true, chartHeight: 170, pace: 20 })
     expect(running.value).toBe(true)
     slide.leave[0]()
     expect(stop).toHaveBeenCalledTimes(1)
@@ -62,5 +62,16 @@ describe('useLivePanel', () => {
     slide.enter[0]()
     scope.stop()
     expect(stop).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('paceOf', () => {
+  it('reads the Train default pace, in seconds, from the slide frontmatter', () => {
+    expect(paceOf({ panel: 'mnist', pace: 20 })).toBe(20)
+    expect(paceOf({ pace: 0 })).toBe(0)
+    expect(paceOf({ panel: 'mnist' })).toBeUndefined()
+    expect(paceOf(undefined)).toBeUndefined()
+    expect(paceOf({ pace: '20' })).toBeUndefined()
+    expect(paceOf({ pace: -1 })).toBeUndefined()
   })
 })

@@ -26,12 +26,24 @@ export function panelSwitch(start: () => Stop | null) {
   }
 }
 
+// The Train form's default pace from a slide's frontmatter (`pace: 20`): seconds, or
+// undefined when the slide sets none (or sets something that is not a number).
+export function paceOf(frontmatter: Record<string, unknown> | undefined): number | undefined {
+  const pace = frontmatter?.pace
+  return typeof pace === 'number' && Number.isFinite(pace) && pace >= 0 ? pace : undefined
+}
+
+export interface PanelOptions {
+  chartHeight?: number
+  pace?: number
+}
+
 // `running` is true while the panel is live (its slide is the current one).
-export function useLivePanel(name: string, host: Ref<HTMLElement | null>, chartHeight?: number): Ref<boolean> {
+export function useLivePanel(name: string, host: Ref<HTMLElement | null>, options: PanelOptions = {}): Ref<boolean> {
   const running = ref(false)
   const panel = panelSwitch(() =>
     host.value
-      ? mountPanel(name, host.value, { ...sharedLive(), presenter: Boolean(presenterToken()), chartHeight })
+      ? mountPanel(name, host.value, { ...sharedLive(), presenter: Boolean(presenterToken()), ...options })
       : null,
   )
   const enter = () => {

@@ -1,5 +1,5 @@
 // Runs once per browser tab: the presenter token leaves the URL, and the tab's one
-// WebSocket (shared by every live panel) opens.
+// WebSocket (shared by every live panel) opens at full detail: every point.
 import { defineAppSetup } from '@slidev/types'
 import { captureToken } from '../../static/js/api.js'
 import { sharedLive } from '../../static/js/live.js'
@@ -9,5 +9,5 @@ import '../../static/loopcast.css'
 export default defineAppSetup(() => {
   if (typeof window === 'undefined') return
   captureToken(window.location, window.history, window.sessionStorage)
-  sharedLive()
+  sharedLive('full')
 })

@@ -4,8 +4,12 @@
 import uPlot from '../vendor/uPlot.esm.js'
 
 export const FAINT = 'rgba(120, 120, 120, 0.45)'
+// Loss (or samples) from 0 up, with a scale even before the first point.
+export const FROM_ZERO = { y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.05 : 1] } }
 
-export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs, yFormat }) {
+// `bands`: uPlot's fills between two series (a min–max envelope). `build(columns)` is given
+// the plot's width in CSS pixels, so data can be binned to one bin per pixel column.
+export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs, yFormat, bands }) {
   const width = () => Math.max(200, element.clientWidth || 480)
   const right = series.find((s) => s.scale === 'right')
   const options = {
@@ -20,24 +24,32 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
     series: [{ label: xLabel }, ...series.map((s) => ({ spanGaps: false, width: 1.5, ...s }))],
     legend: { live: false },
     cursor: { show: false },
+    ...(bands ? { bands } : {}),
   }
   const plot = new uPlot(options, [[], ...series.map(() => [])], element)
   let build = null
   let frame = 0
-  const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => plot.setSize({ width: width(), height }))
+  const columns = () => Math.max(1, Math.round(plot.bbox.width / uPlot.pxRatio) || width())
+  // `build(columns)` runs on the next frame, once, however many updates came before it.
+  const update = (next) => {
+    build = next
+    if (!frame) {
+      frame = requestAnimationFrame(() => {
+        frame = 0
+        plot.setData(build(columns()))
+      })
+    }
+  }
+  // A new width is a new number of pixel columns: the data is built again for it.
+  const resize = () => {
+    plot.setSize({ width: width(), height })
+    if (build) update(build)
+  }
+  const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize)
   observer?.observe(element)
   return {
     plot,
-    // `build()` runs on the next frame, once, however many updates came before it.
-    update(next) {
-      build = next
-      if (!frame) {
-        frame = requestAnimationFrame(() => {
-          frame = 0
-          plot.setData(build())
-        })
-      }
-    },
+    update,
     destroy() {
       if (frame) cancelAnimationFrame(frame)
       observer?.disconnect()

@@ -1,11 +1,16 @@
 // The live panels, one per slide of the deck. The deck's Vue components and the audience
 // page mount the same panels: `mountPanel(name, element, context)` returns `stop()`.
-// Context: { connection, buffer, subscribe } from live.js, plus `presenter` and `chartHeight`.
+// Context: { connection, buffer, subscribe } from live.js, plus `presenter`, `chartHeight` and
+// `pace` (the Train form's default pace, from the slide).
 
 import { api, cachedGet } from './api.js'
 import { AlignedData, raceData } from './chartdata.js'
-import { FAINT, lineChart } from './charts.js'
+import { FAINT, FROM_ZERO, lineChart } from './charts.js'
 import { el, setText } from './dom.js'
+import { lossChart } from './losschart.js'
+import { paceNote } from './pacenote.js'
+import { ENDED } from './points.js'
+import { trainControls } from './train.js'
 import {
   RACING,
   WAITING,
@@ -31,15 +36,12 @@ const STEPS = [
   ['step', 'Update weights'],
 ]
 const EPOCH_TICKS = [1, 2, 5, 10, 20, 50]
-// Loss (or samples) from 0 up, with a scale even before the first point.
-const FROM_ZERO = { y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.05 : 1] } }
 // Validation accuracy close up (0.95 to 0.97 is the story), never past 0 or 1.
 const ACC_SCALE = {
   y: { range: (_plot, min, max) => (min == null ? [0, 1] : [Math.max(0, min - 0.02), Math.min(1, max + 0.01)]) },
 }
 const RACE_COLORS = ['#d9480f', '#2b8a3e', '#1c7ed6']
 const RETRY_MS = 5000
-const ENDED = new Set(['finished', 'stopped', 'failed', 'interrupted'])
 
 function listen(context, onChange) {
   const unsubscribe = context.subscribe(onChange)
@@ -191,70 +193,6 @@ function overlayPicker(context, onPick) {
   return { select, stop: unsubscribe }
 }
 
-function trainControls(context) {
-  const field = (label, input) => el('label', {}, el('span', { text: label }), input)
-  const choice = (name, values) => {
-    const select = el('select', { name })
-    for (const value of values) select.append(el('option', { value, text: value }))
-    return select
-  }
-  const inputs = {
-    model: choice('model', ['mlp', 'cnn']),
-    optimizer: choice('optimizer', ['adam', 'sgd']),
-    lr: el('input', { name: 'lr', type: 'number', value: '0.001', step: 'any', min: '0' }),
-    batch_size: el('input', { name: 'batch_size', type: 'number', value: '64', min: '1', max: '8192' }),
-    epochs: el('input', { name: 'epochs', type: 'number', value: '3', min: '1', max: '50' }),
-  }
-  const train = el('button', { class: 'lc-button lc-train', type: 'button', text: 'Train' })
-  const stop = el('button', { class: 'lc-button lc-stop', type: 'button', text: 'Stop' })
-  const message = el('span', { class: 'lc-error', role: 'status' })
-  const act = async (request) => {
-    setText(message, '')
-    try {
-      await request()
-    } catch (error) {
-      setText(message, error.message)
-    }
-  }
-  train.addEventListener('click', () =>
-    act(() =>
-      api('/api/runs', {
-        method: 'POST',
-        body: {
-          model: inputs.model.value,
-          optimizer: inputs.optimizer.value,
-          lr: Number(inputs.lr.value),
-          batch_size: Number(inputs.batch_size.value),
-          epochs: Number(inputs.epochs.value),
-        },
-      }),
-    ),
-  )
-  stop.addEventListener('click', () => {
-    const run = context.buffer.active
-    if (run) act(() => api(`/api/runs/${run.id}/stop`, { method: 'POST' }))
-  })
-  const node = el(
-    'div',
-    { class: 'lc-controls' },
-    field('model', inputs.model),
-    field('optimizer', inputs.optimizer),
-    field('lr', inputs.lr),
-    field('batch', inputs.batch_size),
-    field('epochs', inputs.epochs),
-    el('div', { class: 'lc-buttons' }, train, stop),
-    message,
-  )
-  // Train while nothing runs, Stop while something does.
-  const sync = () => {
-    const status = context.buffer.active?.status
-    const busy = status === 'running' || status === 'queued'
-    train.disabled = busy || !context.buffer.server
-    stop.disabled = !busy
-  }
-  return { node, sync }
-}
-
 function mnist(element, context) {
   const status = el('p', { class: 'lc-status', role: 'status' })
   const check = el('p', { class: 'lc-check' })
@@ -266,32 +204,16 @@ function mnist(element, context) {
   })
   const controls = context.presenter ? trainControls(context) : null
   if (controls) element.append(controls.node)
-  element.append(status, chartBox, el('div', { class: 'lc-row' }, check, picker.select))
-  const chart = lineChart(chartBox, {
-    height: context.chartHeight ?? 220,
-    xLabel: 'batch',
-    yLabel: 'loss',
-    series: [
-      { label: 'loss', stroke: '#d9480f', width: 1 },
-      { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right', width: 1 },
-      { label: 'earlier run', stroke: FAINT },
-    ],
-    scales: { ...FROM_ZERO, right: { range: [0, 1] } },
-  })
-  const columns = new AlignedData(3)
+  const pace = paceNote(context)
+  element.append(status, chartBox, pace.node, el('div', { class: 'lc-row' }, check, picker.select))
+  const chart = lossChart(chartBox, context.chartHeight ?? 220)
   const draw = () => {
     const run = context.buffer.active
     setText(status, context.buffer.server ? runLabel(run) : WAITING)
     setText(check, accuracyCheck(run?.epochs ?? []))
     controls?.sync()
-    chart.update(() => {
-      const series = context.buffer.active?.series ?? null
-      return columns.update([
-        { key: series, values: series?.view('loss') ?? [] },
-        { key: series, values: series?.view('acc') ?? [] },
-        { key: overlay, values: overlay?.points?.loss ?? [] },
-      ])
-    })
+    pace.sync()
+    chart.draw(run, overlay)
   }
   const unsubscribe = listen(context, draw)
   return () => {

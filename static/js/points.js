@@ -6,6 +6,7 @@ export const BUCKET_COLUMNS = ['first_seq', 'last_seq', 'loss_min', 'loss_max', 
 
 // Runs kept besides the current one (for overlays); older ones are dropped.
 export const EARLIER_RUNS = 4
+export const ENDED = new Set(['finished', 'stopped', 'failed', 'interrupted'])
 
 // Rows that each cover seqs `from`..`to` of a run (a point: seq..seq), held contiguous
 // from seq 1: a row that would leave a gap or overlap one held is refused, not hidden.
@@ -135,6 +136,7 @@ export class RunBuffer {
         run.status = message.status
         run.reason = message.reason
         if (run.info) run.info.status = message.status
+        if (run.info && message.unpaced_s != null) run.info.unpaced_s = message.unpaced_s
         return 'ok'
       }
       case 'slide':
@@ -155,7 +157,7 @@ export class RunBuffer {
 
 // The rows a run's charts draw: its buckets on an envelope stream, else its points.
 export function heldRows(run) {
-  return run.buckets.length ? run.buckets : run.series
+  return run.buckets?.length ? run.buckets : run.series
 }
 
 // Training samples per second over the last `window` rows (points or buckets): steps

@@ -1,6 +1,6 @@
 // What the panels say, as pure functions of the stream's state (tested without a browser).
 
-import { samplesPerSecond } from './points.js'
+import { heldRows, samplesPerSecond } from './points.js'
 
 export const WAITING = 'Waiting for the loopcast server…'
 const TARGET_ACC = 0.97
@@ -50,10 +50,12 @@ function rate(value) {
   return `${Math.round(value).toLocaleString('en')} samples/s`
 }
 
-// Live while a run trains (from its points); the last epoch's measured rate after it.
+// Live while a run trains (from its points or buckets); the last epoch's measured rate
+// after it, and always for a paced run (its live rate is the pace, not the device).
 export function speedText(run) {
   if (!run) return 'samples/s appear while a run trains'
-  const live = run.status === 'running' ? samplesPerSecond(run.series, run.info?.config?.batch_size ?? 64) : 0
+  const config = run.info?.config
+  const live = run.status === 'running' && !config?.pace_s ? samplesPerSecond(heldRows(run), config?.batch_size ?? 64) : 0
   if (live) return `${rate(live)} (live)`
   const measured = run.epochs.at(-1)?.samples_per_s
   return measured ? `${rate(measured)} (run ${run.id}, last epoch)` : 'samples/s appear while a run trains'
@@ -82,4 +84,23 @@ export function profileCaption(profile) {
 export function overlayLabel(run) {
   const name = run.name ? ` “${run.name}”` : ''
   return `Run ${run.id}${name}: ${run.config.model}, ${run.config.optimizer}, ${run.status}`
+}
+
+// "12 s", "0.9 s", "0.12 s": two significant digits below 10 s, whole seconds above.
+export function seconds(value) {
+  const shown = value >= 10 ? Math.round(value).toLocaleString('en') : `${+value.toPrecision(2)}`
+  return `${shown} s`
+}
+
+// Under the chart of a paced run: how long the device alone would take. While it runs,
+// the last epoch's unpaced speed; once it ended, the run's unpaced seconds. '' unpaced.
+export function paceCaption(run) {
+  const pace = run?.info?.config?.pace_s
+  if (!pace) return ''
+  const device = run.info.device_name ?? run.info.device ?? 'this server'
+  const paced = `paced to ${seconds(pace)}`
+  if (run.info.unpaced_s != null) return `${paced}; unpaced, this run takes ${seconds(run.info.unpaced_s)} on ${device}`
+  const measured = run.epochs.at(-1)?.samples_per_s
+  if (measured) return `${paced}; unpaced: ${rate(measured)} on ${device}`
+  return `${paced}; the unpaced speed on ${device} shows after the first epoch`
 }

@@ -1,5 +1,6 @@
 // The audience page: read-only, phone-first, follows the presenter's current slide.
 // A tap on another panel pins it until the presenter moves on to a different slide.
+// Its stream is the envelope: buckets a phone can draw, however fast the device trains.
 
 import { stateMessage } from './connection.js'
 import { el, setText } from './dom.js'
@@ -15,7 +16,7 @@ const TITLES = {
   gpu: 'Device',
 }
 
-const live = sharedLive()
+const live = sharedLive('envelope')
 const { connection, buffer } = live
 const context = { ...live, presenter: false }
 const panel = document.getElementById('lc-panel')

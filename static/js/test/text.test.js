@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Series } from '../points.js'
-import { WAITING, accuracyCheck, deviceText, overlayLabel, percent, profileCaption, raceCaption, runLabel, shortCount, speedText, tuple } from '../text.js'
+import { Buckets, Series } from '../points.js'
+import { WAITING, accuracyCheck, deviceText, overlayLabel, paceCaption, percent, profileCaption, raceCaption, runLabel, seconds, shortCount, speedText, tuple } from '../text.js'
 
 const run = (extra = {}) => ({
   id: 4,
@@ -73,4 +73,30 @@ test('the race caption names both devices, the speedup and what raced', () => {
 
 test('count ticks stay short', () => {
   assert.deepEqual([0, 500, 1000, 250000, 1500000, 2000000].map(shortCount), ['0', '500', '1k', '250k', '1.5M', '2M'])
+})
+
+const paced = (pace, extra = {}) =>
+  run({ info: { device_name: 'CPU (2 threads)', config: { batch_size: 64, pace_s: pace }, unpaced_s: null }, ...extra })
+
+test('seconds: two significant digits below 10 s, whole seconds above', () => {
+  assert.deepEqual([0.123, 0.9, 4, 9.96, 30, 1234.4].map(seconds), ['0.12 s', '0.9 s', '4 s', '10 s', '30 s', '1,234 s'])
+})
+
+test('pace caption: nothing for an unpaced run; the device speed while paced; the unpaced time once ended', () => {
+  assert.equal(paceCaption(null), '')
+  assert.equal(paceCaption(run()), '')
+  assert.equal(paceCaption(paced(0)), '')
+  assert.equal(paceCaption(paced(30)), 'paced to 30 s; the unpaced speed on CPU (2 threads) shows after the first epoch')
+  const epochs = [{ epoch: 1, samples_per_s: 52_000.4 }]
+  assert.equal(paceCaption(paced(30, { epochs })), 'paced to 30 s; unpaced: 52,000 samples/s on CPU (2 threads)')
+  const ended = paced(30, { status: 'finished', epochs })
+  ended.info = { ...ended.info, device_name: 'NVIDIA H100 80GB HBM3', unpaced_s: 0.91 }
+  assert.equal(paceCaption(ended), 'paced to 30 s; unpaced, this run takes 0.91 s on NVIDIA H100 80GB HBM3')
+})
+
+test('a paced run shows the device speed of its last epoch, not its paced live rate; buckets give the live rate', () => {
+  const buckets = new Buckets()
+  buckets.append({ first_seq: [1, 2], last_seq: [1, 101], loss_min: [1, 1], loss_max: [1, 1], loss_mean: [1, 1], acc_mean: [0, 0], t: [0, 2] })
+  assert.equal(speedText(run({ buckets })), '3,200 samples/s (live)')
+  assert.equal(speedText(paced(30, { buckets, epochs: [{ samples_per_s: 52_000 }] })), '52,000 samples/s (run 4, last epoch)')
 })

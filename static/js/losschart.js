@@ -1,0 +1,35 @@
+// The MNIST slide's chart: every batch's loss as a min–max band with its mean line, the
+// batch accuracy on the right, and an earlier run's mean loss, faint, for comparison.
+
+import { FAINT, FROM_ZERO, lineChart } from './charts.js'
+import { lossData } from './envelope.js'
+import { heldRows } from './points.js'
+
+const LOSS = '#d9480f'
+const EDGE = 'rgba(217, 72, 15, 0.55)'
+const BAND = 'rgba(217, 72, 15, 0.25)'
+
+export function lossChart(element, height) {
+  const chart = lineChart(element, {
+    height,
+    xLabel: 'batch',
+    yLabel: 'loss',
+    series: [
+      { label: 'loss min–max', stroke: EDGE, width: 1 },
+      { label: 'loss min', stroke: EDGE, width: 1, class: 'lc-legend-hidden' },
+      { label: 'loss (mean)', stroke: LOSS, width: 1.5 },
+      { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right', width: 1 },
+      { label: 'earlier run', stroke: FAINT },
+    ],
+    bands: [{ series: [1, 2], fill: BAND }],
+    scales: { ...FROM_ZERO, right: { range: [0, 1] } },
+  })
+  return {
+    // run: the buffer's run (points or buckets); earlier: a run from GET /api/runs/{id}.
+    draw(run, earlier) {
+      chart.update((columns) => lossData(run ? heldRows(run) : null, earlier?.points, columns))
+    },
+    plot: chart.plot,
+    destroy: chart.destroy,
+  }
+}
