@@ -53,6 +53,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank]
 
 
+def percentiles(values: list[float], digits: int) -> dict[str, float]:
+    """p50, p95, p99 and max, rounded."""
+    figures = {f"p{q}": percentile(values, q) for q in (50, 95, 99)}
+    figures["max"] = max(values, default=float("nan"))
+    return {name: round(value, digits) for name, value in figures.items()}
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 

@@ -8,23 +8,49 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.common import cpu_seconds, raise_fd_limit
 from tests.live import LiveServer
 
+LOOPBACK = "127.0.0.1"
 
-def start_server(folder: Path) -> LiveServer:
-    """A real `loopcast serve` on a free loopback port, on the GPU when there is one."""
+
+def start_server(folder: Path, standin_rate: float = 0, host: str = LOOPBACK) -> LiveServer:
+    """A real `loopcast serve` on a free port of `host`, on the GPU when there is one, or
+    with the stand-in worker making up `standin_rate` batches a second."""
     raise_fd_limit()
     workdir = Path(tempfile.mkdtemp(prefix="loopcast-bench-server-"))
-    return LiveServer(folder, workdir, LOOPCAST_DEVICE="auto").start()
+    env = {"LOOPCAST_DEVICE": "auto", "LOOPCAST_HOST": host}
+    if standin_rate:
+        env["LOOPCAST_STANDIN_RATE"] = str(standin_rate)
+    if host != LOOPBACK:
+        env["LOOPCAST_ALLOWED_HOSTS"] = json.dumps([host])
+    live = LiveServer(folder, workdir, **env)
+    if host != LOOPBACK:  # LiveServer speaks to loopback; this server listens on `host` only
+        live.http.close()
+        live.url, live.ws_url = f"http://{host}:{live.port}", f"ws://{host}:{live.port}/ws"
+        live.http = httpx.Client(base_url=live.url, timeout=30)
+    return live.start()
 
 
 class Crowd:
-    """`count` viewers (plus `stalled` ones that never read) in a `bench.viewers` process."""
+    """`count` viewers (plus `stalled` ones that never read) in a `bench.viewers` process,
+    at a `detail` level, joining at once or over `join_over` seconds; `prefix` runs it
+    elsewhere (`ip netns exec NAME`)."""
 
-    def __init__(self, live: LiveServer, count: int, stalled: int = 0) -> None:
-        command = [sys.executable, "-m", "bench.viewers", "--url", live.ws_url]
-        command += ["--count", str(count), "--stalled", str(stalled)]
+    def __init__(
+        self,
+        live: LiveServer,
+        count: int,
+        stalled: int = 0,
+        detail: str = "full",
+        join_over: float = 0.0,
+        prefix: tuple[str, ...] = (),
+    ) -> None:
+        command = [*prefix, sys.executable, "-m", "bench.viewers", "--url", live.ws_url]
+        command += ["--count", str(count), "--stalled", str(stalled), "--detail", detail]
+        command += ["--join-over", str(join_over)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )

@@ -6,8 +6,11 @@ batch 64) while the crowd watches. Reported: training samples/s and its ratio to
 0-viewer run of the same repeat; delivery latency from the worker's `created` stamp to each
 viewer's receipt (p50/p95/p99); points lost and duplicated over every viewer; CPU of the
 server, the worker and the viewers' process; and, on a fresh server, memory per idle viewer.
-Crowds marked `+1 stalled` include one viewer that never reads.
+Crowds marked `+1 stalled` include one viewer that never reads. `--detail envelope` makes
+them envelope viewers; `--standin-rate R` serves the stand-in worker's R batches a second
+instead of training (GPU rates on this machine; its samples/s are made up).
 Run: .venv/bin/python -m bench.fanout [--quick] [--crowds 0,1000,1000+1] [--repeats N]
+         [--detail full|envelope] [--standin-rate R]
 """
 
 import argparse
@@ -38,9 +41,11 @@ def idle_memory(live: LiveServer, count: int) -> dict[str, Any]:
     }
 
 
-def watched_run(live: LiveServer, count: int, stalled: int, epochs: int) -> dict[str, Any]:
+def watched_run(
+    live: LiveServer, count: int, stalled: int, epochs: int, detail: str = "full"
+) -> dict[str, Any]:
     assert live.process is not None
-    crowd = Crowd(live, count, stalled) if count or stalled else None
+    crowd = Crowd(live, count, stalled, detail) if count or stalled else None
     wait_viewers(live, count + stalled)
     pids = {"server": live.process.pid, "worker": live.worker_pid()}
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
@@ -62,7 +67,7 @@ def watched_run(live: LiveServer, count: int, stalled: int, epochs: int) -> dict
             (crowd.cpu_seconds() - crowd_cpu) / seconds, 2
         )
         delivery = crowd.report(run["id"], details["last_seq"])
-        keys = ("latency_ms", "caught_up_s", "lost", "duplicated", "messages")
+        keys = ("latency_ms", "caught_up_s", "lost", "duplicated", "messages", "bytes_per_viewer")
         result.update({k: delivery[k] for k in keys})
         # Parsed after the run, outside the CPU figures above: its cost, for the record.
         messages = max(1, delivery["messages"])
@@ -86,6 +91,8 @@ def main() -> None:
     options = parser(__doc__ or "")
     options.add_argument("--crowds", type=crowd_list, help="default 0,100,1000,100+1,1000+1")
     options.add_argument("--repeats", type=int, help="default 3 (1 with --quick)")
+    options.add_argument("--detail", choices=("full", "envelope"), default="full")
+    options.add_argument("--standin-rate", type=float, default=0.0, help="batches/s, no training")
     args = options.parse_args()
     repeats = args.repeats or (1 if args.quick else 3)
     crowds = args.crowds or (
@@ -94,7 +101,7 @@ def main() -> None:
         else [(0, 0), (100, 0), (1000, 0), (100, 1), (1000, 1)]
     )
     epochs = 1 if args.quick else 2
-    live = start_server(data_dir(args))
+    live = start_server(data_dir(args), args.standin_rate)
     try:
         biggest = max(count for count, _ in crowds)
         memory = idle_memory(live, biggest) if biggest else None
@@ -104,7 +111,7 @@ def main() -> None:
         for repeat in range(repeats):
             baseline = 0.0
             for count, stalled in crowds:
-                result = watched_run(live, count, stalled, epochs)
+                result = watched_run(live, count, stalled, epochs, args.detail)
                 baseline = baseline or result["samples_per_s"]
                 result["repeat"] = repeat
                 result["vs_0_viewers"] = round(result["samples_per_s"] / baseline, 3)
