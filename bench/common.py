@@ -15,9 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from server.data.datasets import missing_files
 from server.data.paths import default_data_dir
-from server.data.synthetic import write_synthetic_dataset
 
 QUICK_TRAIN, QUICK_TEST = 3000, 500
 
@@ -32,6 +30,10 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 def data_dir(args: argparse.Namespace) -> Path:
     """Real MNIST unless `--quick`; a generated dataset in a temporary folder for `--quick`."""
+    # Here, not at the top: they load torch, which bench.viewers' crowds do not need.
+    from server.data.datasets import missing_files
+    from server.data.synthetic import write_synthetic_dataset
+
     if args.data_dir is not None:
         return Path(args.data_dir)
     if args.quick:
