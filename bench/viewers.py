@@ -43,7 +43,8 @@ CONNECT_SECONDS = 120.0
 RUN_PREFIXES = (b'{"type":"points",', b'{"type":"buckets",', b'{"type":"snapshot",')
 SNAPSHOT_PREFIX = RUN_PREFIXES[2]
 # Hosts a crowd may connect to: loopback, and the server's end of bench.venue's veth pair.
-ALLOWED_HOSTS = ("127.0.0.1", "localhost", "10.77.0.1")
+VENUE_SERVER = "10.77.0.1"
+ALLOWED_HOSTS = ("127.0.0.1", "localhost", VENUE_SERVER)
 
 
 class Viewer(asyncio.Protocol):

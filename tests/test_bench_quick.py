@@ -9,7 +9,7 @@ import pytest
 
 from tests.live import REPO
 
-BENCHMARKS = ("throughput", "fanout", "click", "accuracy")
+BENCHMARKS = ("throughput", "fanout", "click", "accuracy", "stage")
 
 
 @pytest.mark.slow
