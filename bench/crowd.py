@@ -74,7 +74,9 @@ class Crowd:
         return cpu_seconds(self.process.pid)
 
     def reset(self) -> None:
+        """Forget latencies and bytes so far; returns once the crowd has."""
         self._say("reset")
+        self._read()
 
     def report(self, run: int, last_seq: int) -> dict[str, Any]:
         self._say(f"report {run} {last_seq}")

@@ -13,10 +13,10 @@ viewers, `buckets` messages (a bucket covers its first_seq..last_seq). `stalled`
 viewers complete the handshake and never read. `--join-over S` spreads the connects
 evenly over S seconds, none held back by another. Prints `{"connected": N, ...}` once all
 have their snapshot (with how long each waited for it, and its size), then reads
-commands on stdin: `reset` forgets latencies and bytes; `report RUN LAST_SEQ` waits (up
-to CATCH_UP_SECONDS) until every viewer has every point of the run, then prints one JSON
-line: latency percentiles, points lost and duplicated, bytes received per viewer, this
-process's CPU time; `quit`. Connects to loopback or the venue's veth (bench.venue) only.
+commands on stdin: `reset` forgets latencies and bytes, and says so; `report RUN LAST_SEQ`
+waits (up to CATCH_UP_SECONDS) until every viewer has every point of the run, then prints
+one JSON line: latency percentiles, points lost and duplicated, bytes received per viewer,
+this process's CPU time; `quit`. Connects to loopback or bench.venue's veth pair only.
 """
 
 import argparse
@@ -268,6 +268,7 @@ async def main() -> None:
         if line[0] == "reset":
             await crowd.parse()
             crowd.reset()
+            print(json.dumps({"reset": True}), flush=True)  # counting starts now
         elif line[0] == "report":
             run, last_seq = int(line[1]), int(line[2])
             asked = time.time()

@@ -94,12 +94,10 @@ class StandIn:
 
     def run(self, run_id: int, raw: Message) -> None:
         self._stop_run = None
-        # pace_s is read from the raw config: the stand-in honours it whatever TrainConfig says.
-        pace_s = float(raw.get("pace_s", 0.0))
-        config = TrainConfig.model_validate({k: v for k, v in raw.items() if k != "pace_s"})
+        config = TrainConfig.model_validate(raw)
         curve = Curve(config.seed, config.batch_size, steps_per_epoch(config.batch_size))
         total = curve.steps_per_epoch * config.epochs
-        rate = total / pace_s if pace_s > 0 else self.options.standin_rate
+        rate = total / config.pace_s if config.pace_s > 0 else self.options.standin_rate
         self.send(
             {
                 "kind": "started",
