@@ -19,7 +19,7 @@ import torch
 from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
 from server.training.config import DatasetName, TrainConfig
 from server.training.demos import DemoRefused, dataloader_batch, race, step_profile, train_vs_eval
-from server.training.devices import cpu_threads, device_name, resolve_device
+from server.training.devices import cpu_threads, device_name, resolve_device, synchronize
 from server.training.loop import EpochResult, RunEnd, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model
@@ -130,7 +130,8 @@ class Worker:
             )
             sink = PipeSink(self, run_id)
             started = time.perf_counter()
-            pace = Pace(config.pace_s, source.steps_per_epoch * config.epochs)
+            total_steps = source.steps_per_epoch * config.epochs
+            pace = Pace(config.pace_s, total_steps, settle=lambda: synchronize(self.device))
             end: RunEnd = train(config, model, source, sink, self.device, pace)
             self.send(
                 {
