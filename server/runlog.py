@@ -17,12 +17,31 @@ from server.store import POINT_COLUMNS, Columns, Row
 # "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
 Detail = Literal["full", "envelope"]
 DETAILS: tuple[Detail, ...] = ("full", "envelope")
-ENCODED_SLICES_KEPT = 64
+# Encoded live messages kept (small: one tick's points each), and snapshot histories
+# (up to ~2 MB each for a 50-epoch run at full detail; a crowd mostly shares one).
+LIVE_MESSAGES_KEPT = 64
+HISTORIES_KEPT = 4
 
 
 def encode(message: dict[str, Any]) -> str:
     # allow_nan=False: a NaN would be invalid JSON in the browser; the worker sends null.
     return json.dumps(message, separators=(",", ":"), allow_nan=False)
+
+
+class EncodedCache:
+    """The last few encoded texts by key, each made once however many viewers ask."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._texts: OrderedDict[tuple[Detail, int, int], str] = OrderedDict()
+
+    def get(self, key: tuple[Detail, int, int], make: Callable[[], str]) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = make()
+            if len(self._texts) > self.most:
+                self._texts.popitem(last=False)
+        return text
 
 
 class RunLog:
@@ -36,7 +55,8 @@ class RunLog:
         self._tick_first: list[int] = []
         self._tick_created: list[float] = []
         # Encoded messages and histories, each made once for every viewer that needs it.
-        self._encoded: OrderedDict[tuple[str, Detail, int, int], str] = OrderedDict()
+        self._live = EncodedCache(LIVE_MESSAGES_KEPT)
+        self._histories = EncodedCache(HISTORIES_KEPT)
 
     @property
     def id(self) -> int:
@@ -70,14 +90,6 @@ class RunLog:
     def slice(self, after: int, upto: int) -> Columns:
         return {name: self.columns[name][after:upto] for name in POINT_COLUMNS}
 
-    def _cached(self, key: tuple[str, Detail, int, int], make: Callable[[], str]) -> str:
-        text = self._encoded.get(key)
-        if text is None:
-            text = self._encoded[key] = make()
-            if len(self._encoded) > ENCODED_SLICES_KEPT:
-                self._encoded.popitem(last=False)
-        return text
-
     def live_message(self, detail: Detail, after: int, upto: int) -> str:
         """Points after..upto as one message, encoded once for every viewer at that cursor:
         every point, or (envelope) one bucket that summarises them.
@@ -92,7 +104,7 @@ class RunLog:
             points = self.slice(after, upto)
             return encode({"type": "points", "run": self.id, **points, "created": created})
 
-        return self._cached(("live", detail, after, upto), make)
+        return self._live.get((detail, after, upto), make)
 
     def history(self, detail: Detail, after: int, upto: int) -> str:
         """The JSON columns of points after..upto for a snapshot, encoded once per
@@ -104,4 +116,4 @@ class RunLog:
                 return encode(summarise(self.columns, after, upto, most=SNAPSHOT_BUCKETS))
             return encode(self.slice(after, upto))
 
-        return self._cached(("history", detail, after, upto), make)
+        return self._histories.get((detail, after, upto), make)
