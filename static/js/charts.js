@@ -16,10 +16,11 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
     width: width(),
     height,
     scales: { x: { time: false }, ...scales },
+    // Axis labels in 20 px, not uPlot's 30: small charts on a slide keep their plot area.
     axes: [
-      { label: xLabel, ...(xIncrs ? { incrs: xIncrs } : {}) },
-      { label: yLabel, scale: series[0].scale ?? 'y', ...(yFormat ? { values: (u, splits) => splits.map(yFormat) } : {}) },
-      ...(right ? [{ scale: 'right', side: 1, grid: { show: false }, label: right.label }] : []),
+      { label: xLabel, labelSize: 20, ...(xIncrs ? { incrs: xIncrs } : {}) },
+      { label: yLabel, labelSize: 20, scale: series[0].scale ?? 'y', ...(yFormat ? { values: (u, splits) => splits.map(yFormat) } : {}) },
+      ...(right ? [{ scale: 'right', side: 1, grid: { show: false }, label: right.label, labelSize: 20 }] : []),
     ],
     series: [{ label: xLabel }, ...series.map((s) => ({ spanGaps: false, width: 1.5, ...s }))],
     legend: { live: false },

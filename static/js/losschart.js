@@ -15,18 +15,19 @@ export function lossChart(element, height) {
     xLabel: 'batch',
     yLabel: 'loss',
     series: [
-      { label: 'loss min–max', stroke: EDGE, width: 1 },
-      { label: 'loss min', stroke: EDGE, width: 1, class: 'lc-legend-hidden' },
-      { label: 'loss (mean)', stroke: LOSS, width: 1.5 },
+      { label: 'loss', stroke: LOSS, width: 1.5 },
+      { label: 'min–max', stroke: EDGE, width: 1 },
+      { label: 'min', stroke: EDGE, width: 1, class: 'lc-legend-hidden' },
       { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right', width: 1 },
-      { label: 'earlier run', stroke: FAINT },
+      { label: 'earlier run', stroke: FAINT, class: 'lc-earlier' },
     ],
-    bands: [{ series: [1, 2], fill: BAND }],
+    bands: [{ series: [2, 3], fill: BAND }],
     scales: { ...FROM_ZERO, right: { range: [0, 1] } },
   })
   return {
     // run: the buffer's run (points or buckets); earlier: a run from GET /api/runs/{id}.
     draw(run, earlier) {
+      element.classList.toggle('lc-no-earlier', !earlier) // its legend entry only with an overlay
       chart.update((columns) => lossData(run ? heldRows(run) : null, earlier?.points, columns))
     },
     plot: chart.plot,

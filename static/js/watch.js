@@ -18,7 +18,7 @@ const TITLES = {
 
 const live = sharedLive('envelope')
 const { connection, buffer } = live
-const context = { ...live, presenter: false }
+const context = { ...live, presenter: false, chartHeight: 260 } // a phone has the height to spare
 const panel = document.getElementById('lc-panel')
 const tabs = document.getElementById('lc-tabs')
 const meta = document.getElementById('lc-meta')

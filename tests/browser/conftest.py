@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from server.data.datasets import missing_files
+from server.data.paths import default_data_dir
 from tests.live import REPO, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,4 +66,17 @@ def shot(page: Page, name: str) -> None:
 def deck_server(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(small_data, tmp_path_factory.mktemp("deck")).start()
     yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def real_data_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
+    """A loopcast on real MNIST (else Fashion-MNIST) from the user's data folder, and that
+    dataset's name: real loss curves for screenshots. Skipped where neither was fetched."""
+    data = default_data_dir()
+    found = [name for name in ("mnist", "fashion-mnist") if not missing_files(data, name)]
+    if not found:
+        pytest.skip(f"no real dataset in {data}: run `loopcast data fetch`")
+    live = LiveServer(data, tmp_path_factory.mktemp("real")).start()
+    yield live, found[0]
     live.stop()
