@@ -16,7 +16,8 @@ bounded by the wake rate, not by the GPU.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +198,22 @@ class Hub:
             cursor.viewers_version = self._viewers_version
             messages.append(encode({"type": "viewers", "run": self.run_id, "count": self.viewers}))
         return messages
+
+    @contextlib.asynccontextmanager
+    async def subscribe(
+        self, send: Send, since: int, run: int | None, detail: Detail = "full"
+    ) -> AsyncIterator[None]:
+        """A viewer, counted while inside: its sender streams to `send` until the block
+        ends (the connection closed), then is cancelled."""
+        self.viewers += 1
+        sender = asyncio.create_task(self.stream(send, since, run, detail))
+        try:
+            yield
+        finally:
+            self.viewers -= 1
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
 
     async def stream(
         self, send: Send, since: int, run: int | None, detail: Detail = "full"

@@ -184,3 +184,34 @@ def test_a_large_crowd_gets_a_new_runs_snapshot_with_its_first_points(
         assert (sent[-1]["type"], sent[-1]["run"]) == ("snapshot", 3)
 
     asyncio.run(scenario())
+
+
+def test_subscribe_counts_a_viewer_while_inside_and_stops_its_sender() -> None:
+    async def scenario() -> None:
+        hub = Hub(lambda: {"worker": "ready"})
+        sent: list[str] = []
+        first = asyncio.Event()
+
+        async def send(text: str) -> None:
+            sent.append(text)
+            first.set()
+
+        async with hub.subscribe(send, since=0, run=None, detail="envelope"):
+            assert hub.viewers == 1
+            await asyncio.wait_for(first.wait(), 30)
+            snapshot = json.loads(sent[0])
+            assert snapshot["type"] == "snapshot" and snapshot["detail"] == "envelope"
+        assert hub.viewers == 0
+        hub.set_run(new_log())
+        await asyncio.sleep(0.05)
+        assert len(sent) == 1, "a viewer that left is sent nothing more"
+
+        async def broken(text: str) -> None:
+            raise ConnectionError("the viewer went away")
+
+        with pytest.raises(RuntimeError):
+            async with hub.subscribe(broken, since=0, run=None):
+                raise RuntimeError("the connection's reader failed")
+        assert hub.viewers == 0
+
+    asyncio.run(scenario())

@@ -50,17 +50,9 @@ async def stream(
         # Accepted only to say why: a refused handshake could not carry 1013 (try again later).
         await websocket.close(code=status.WS_1013_TRY_AGAIN_LATER, reason="too many viewers")
         return
-    hub.viewers += 1
-    sender = asyncio.create_task(hub.stream(websocket.send_text, since, run, level))
-    try:
-        await _receive(websocket, hub)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        hub.viewers -= 1
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+    async with hub.subscribe(websocket.send_text, since, run, level):
+        with contextlib.suppress(WebSocketDisconnect):
+            await _receive(websocket, hub)
 
 
 async def _receive(websocket: WebSocket, hub: Hub) -> None:
