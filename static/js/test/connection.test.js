@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Connection, PING_MS, STALE_MS, backoff, stateMessage, streamUrl } from '../connection.js'
 import { createLive } from '../live.js'
+import { bucketColumns as buckets } from './bucketcolumns.js'
 
 class FakeSocket {
   static made = []
@@ -227,16 +228,6 @@ test('one connection per tab, however many panels ask', async () => {
     delete globalThis.document
     delete globalThis.loopcast
   }
-})
-
-const buckets = (ranges) => ({
-  first_seq: ranges.map(([first]) => first),
-  last_seq: ranges.map(([, last]) => last),
-  loss_min: ranges.map(() => 0.5),
-  loss_max: ranges.map(() => 2),
-  loss_mean: ranges.map(() => 1),
-  acc_mean: ranges.map(() => 0.5),
-  t: ranges.map(([, last]) => last / 10),
 })
 
 test('an envelope stream resumes after the last_seq of its last bucket', () => {

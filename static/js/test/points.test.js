@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { bucketColumns as buckets } from './bucketcolumns.js'
 import { Buckets, EARLIER_RUNS, RunBuffer, Series, heldRows, samplesPerSecond } from '../points.js'
 
 function columns(first, count) {
@@ -110,18 +111,6 @@ test('samples per second: steps times batch size over the time they took', () =>
   stalled.append({ ...columns(1, 3), t: [1, 1, 1] })
   assert.equal(samplesPerSecond(stalled, 64), 0)
 })
-
-function buckets(ranges) {
-  return {
-    first_seq: ranges.map(([first]) => first),
-    last_seq: ranges.map(([, last]) => last),
-    loss_min: ranges.map(() => 0.2),
-    loss_max: ranges.map(() => 0.8),
-    loss_mean: ranges.map(() => 0.5),
-    acc_mean: ranges.map(() => 0.9),
-    t: ranges.map(([, last]) => last / 10),
-  }
-}
 
 test('buckets: contiguous ranges append, held ones are duplicates, a gap or overlap is refused', () => {
   const store = new Buckets(2)
