@@ -2,9 +2,10 @@
 deck every point; both draw the loss as a min-max band; the Train form's pace and its caption."""
 
 import json
+import re
 from typing import Any
 
-from playwright.sync_api import Page, Request, Route
+from playwright.sync_api import Page, Request, Route, WebSocketRoute
 
 from tests.browser.conftest import shot
 from tests.browser.test_deck import open_presenter, wait_for
@@ -137,3 +138,60 @@ def test_twelve_epochs_on_a_phone_and_on_the_slide(
     assert audience.evaluate(BAND_PIXELS) > 100
     shot(presenter, "envelope-deck-12-epochs")
     shot(audience, "envelope-audience-12-epochs")
+
+
+# Pixels of the earlier run's line, FAINT = rgba(120, 120, 120, 0.45), on the transparent plot.
+EARLIER_PIXELS = (
+    BAND_PIXELS.replace("217, 6", "120, 6")
+    .replace("72, 6", "120, 6")
+    .replace("15, 6", "120, 6")
+    .replace("64, 4", "115, 6")
+)
+
+
+def test_an_earlier_run_overlays_the_phones_envelope(
+    deck_server: LiveServer, new_page: Any
+) -> None:
+    earlier = deck_server.start_run(epochs=1, batch_size=16, lr=0.01)
+    deck_server.wait_run(earlier["id"])
+    deck_server.wait_run(deck_server.start_run(epochs=1, batch_size=16)["id"])
+    audience = new_page(412, 915)
+    audience.goto(f"{deck_server.url}/watch")
+    wait_for(audience, ENDED)
+    legend = audience.locator(".lc-panel-mnist .u-legend .lc-earlier")
+    assert not legend.is_visible()  # no overlay, no legend entry for it
+    audience.wait_for_selector(f".lc-overlay option[value='{earlier['id']}']", state="attached")
+    audience.select_option(".lc-overlay", str(earlier["id"]))
+    legend.wait_for(state="visible")
+    audience.wait_for_function(f"() => ({EARLIER_PIXELS})() > 50")
+    shot(audience, "envelope-audience-overlay")
+
+
+def test_a_phone_that_drops_resumes_its_buckets_without_gap_or_overlap(
+    deck_server: LiveServer, new_page: Any
+) -> None:
+    routes: list[WebSocketRoute] = []
+
+    def through(route: WebSocketRoute) -> None:
+        route.connect_to_server()
+        routes.append(route)
+
+    audience = new_page(412, 915)
+    audience.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
+    audience.goto(f"{deck_server.url}/watch")
+    wait_for(audience, "() => window.loopcast && loopcast.connection.state === 'open'")
+    run = deck_server.start_run(epochs=2, batch_size=16, pace_s=5)
+    wait_for(audience, "() => loopcast.buffer.active?.buckets.length > 5")
+    routes[-1].close(code=1012, reason="server restarting")
+    wait_for(audience, "() => loopcast.connection.state === 'reconnecting'", timeout=10)
+    wait_for(audience, "() => loopcast.connection.state === 'open'", timeout=20)
+    wait_for(audience, ENDED, timeout=60)
+    resumed = [route.url for route in routes[1:]]
+    assert resumed and all("detail=envelope&since=" in url for url in resumed), resumed
+    first, last = audience.evaluate(
+        "() => ['first_seq', 'last_seq']"
+        ".map((c) => Array.from(loopcast.buffer.active.buckets.view(c)))"
+    )
+    details = deck_server.wait_run(run["id"])
+    assert first[0] == 1 and last[-1] == details["last_seq"]
+    assert first[1:] == [seq + 1 for seq in last[:-1]]
