@@ -1,5 +1,6 @@
 """Venue Wi-Fi: 1,000 envelope viewers, then 1,000 full-detail viewers, behind one shared
-40 Mbit/s link, watching the same kind of run on one server.
+40 Mbit/s link, watching the same kind of run on one server; first, for comparison, the
+envelope crowd beside the server with no link in between.
 
 The link is a veth pair into a network namespace of our own, shaped both ways with
 `tc ... tbf rate 40mbit burst 32kbit latency 400ms`; the server binds the host end
@@ -66,9 +67,10 @@ def shaper_counts() -> dict[str, int]:
 
 
 def watched_run(
-    live: LiveServer, viewers: int, detail: str, config: dict[str, Any]
+    live: LiveServer, viewers: int, detail: str, shaped: bool, config: dict[str, Any]
 ) -> dict[str, Any]:
-    crowd = Crowd(live, viewers, detail=detail, prefix=IN_VENUE)
+    """A crowd in the venue (`shaped`), or beside the server, unshaped, for comparison."""
+    crowd = Crowd(live, viewers, detail=detail, prefix=IN_VENUE if shaped else ())
     wait_viewers(live, viewers, timeout=120)
     crowd.reset()
     before = shaper_counts()
@@ -77,20 +79,23 @@ def watched_run(
     details = live.wait_run(run["id"], timeout=600)
     seconds = time.perf_counter() - started
     delivery = crowd.report(run["id"], details["last_seq"])
-    after = shaper_counts()
+    after, until_caught_up = shaper_counts(), time.perf_counter() - started
     crowd.close()
     wait_viewers(live, 0, timeout=120)
     keys = ("latency_ms", "caught_up_s", "lost", "duplicated", "messages", "bytes_per_viewer")
     return {
         "detail": detail,
+        "link": "40 Mbit/s" if shaped else "none (loopback)",
         "viewers": viewers,
         "points": details["last_seq"],
         "run_seconds": round(seconds, 2),
         **{k: delivery[k] for k in keys},
-        "link_mbit_per_s": round(
-            (after["sent_bytes"] - before["sent_bytes"]) * 8 / seconds / 1e6, 1
+        # From the click until every viewer had every point (or the report gave up).
+        "until_caught_up_s": round(until_caught_up, 2),
+        "shaper_mbit_per_s": round(
+            (after["sent_bytes"] - before["sent_bytes"]) * 8 / until_caught_up / 1e6, 1
         ),
-        "link_dropped_packets": after["dropped"] - before["dropped"],
+        "shaper_dropped_packets": after["dropped"] - before["dropped"],
         "connected": {k: v for k, v in crowd.connected.items() if k != "stalled"},
     }
 
@@ -118,8 +123,8 @@ def main() -> None:
         live = start_server(folder, args.standin_rate, host=VENUE_SERVER)
         try:
             live.wait_run(live.start_run(epochs=1)["id"])  # warm the worker's run path
-            for detail in ("envelope", "full"):
-                runs.append(watched_run(live, viewers, detail, config))
+            for detail, shaped in (("envelope", False), ("envelope", True), ("full", True)):
+                runs.append(watched_run(live, viewers, detail, shaped, config))
                 print(runs[-1], flush=True)
         finally:
             live.stop()

@@ -82,11 +82,13 @@ class Viewer(asyncio.Protocol):
             self.handshaken = True
         while len(self.buffer) >= 2:
             opcode, length = self.buffer[0] & 0x0F, self.buffer[1] & 0x7F
-            start = 2
+            start = {126: 4, 127: 10}.get(length, 2)
+            if len(self.buffer) < start:  # a header split between two segments
+                return
             if length == 126:
-                (length,), start = struct.unpack_from("!H", self.buffer, 2), 4
+                (length,) = struct.unpack_from("!H", self.buffer, 2)
             elif length == 127:
-                (length,), start = struct.unpack_from("!Q", self.buffer, 2), 10
+                (length,) = struct.unpack_from("!Q", self.buffer, 2)
             if len(self.buffer) < start + length:
                 return
             payload = bytes(self.buffer[start : start + length])
