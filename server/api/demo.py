@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from server.api.deps import Manager, Presenter, errors
+from server.api.deps import Manager, Presenter, errors, worker_unavailable
 from server.supervisor import DemoFailed, WorkerUnavailable
 from server.training.config import DatasetName
 
@@ -19,7 +19,7 @@ async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, A
     try:
         return await manager.supervisor.request(name, args, DEMO_TIMEOUT)
     except (WorkerUnavailable, TimeoutError) as error:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
+        raise worker_unavailable(error) from error
     except DemoFailed as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from server.config import Settings
 from server.runs import RunManager
@@ -49,15 +50,46 @@ CurrentSettings = Annotated[Settings, Depends(get_settings)]
 Presenter = Depends(require_presenter)
 
 
+# How long a client told 503 waits before asking again: a worker warms up in seconds.
+RETRY_AFTER_SECONDS = 2
+
+
+class Unavailable(BaseModel):
+    """The body of a 503, e.g. `{"detail": "the training worker is restarting"}`."""
+
+    detail: str
+
+
+def worker_unavailable(error: Exception) -> HTTPException:
+    """503 with Retry-After: the worker is starting, restarting or busy; asking again works."""
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        str(error),
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error answers a route gives."""
-    return {code: {"description": ERROR_DESCRIPTIONS[code]} for code in codes}
+    responses: dict[int | str, dict[str, Any]] = {
+        code: {"description": ERROR_DESCRIPTIONS[code]} for code in codes
+    }
+    if 503 in responses:
+        responses[503].update(model=Unavailable, headers=RETRY_AFTER_HEADER)
+    return responses
 
 
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before asking again",
+        "required": True,
+        "schema": {"type": "integer"},
+    }
+}
 ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON",
     401: "The presenter token is missing or wrong",
     404: "No such run, or nothing of that kind yet",
     409: "Conflicts with the current state (a run is active, or not)",
-    503: "The training worker is starting or restarting",
+    503: "The training worker is starting, restarting or busy: ask again after Retry-After",
 }

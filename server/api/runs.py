@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from server.api.deps import Manager, Presenter, RunId, errors
+from server.api.deps import Manager, Presenter, RunId, errors, worker_unavailable
 from server.runs import RunActive, RunNotActive
 from server.store import POINT_COLUMNS
 from server.supervisor import WorkerUnavailable
@@ -28,20 +28,22 @@ async def start_run(manager: Manager, config: TrainConfig | None = None) -> dict
     except RunActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
+        raise worker_unavailable(error) from error
 
 
 @router.post(
     "/{run_id}/stop",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[Presenter],
-    responses=errors(401, 409),
+    responses=errors(401, 409, 503),
 )
 async def stop_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
     try:
         return manager.stop_run(run_id)
     except RunNotActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except WorkerUnavailable as error:  # it died a moment ago: its run ends as failed
+        raise worker_unavailable(error) from error
 
 
 @router.get("")

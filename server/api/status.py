@@ -5,18 +5,33 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import Manager, Presenter, errors
+from server.api.deps import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, Manager, Presenter, errors
 from server.training.config import JsonInt
 
 router = APIRouter(tags=["status"])
 
 
-@router.get("/healthz", responses={503: {"description": "The worker is not warm yet"}})
+class NotWarm(BaseModel):
+    status: str = Field(description="the worker's state: starting, restarting or stopped")
+    error: str | None = Field(description="why the last worker ended, if it failed")
+
+
+@router.get(
+    "/healthz",
+    responses={
+        503: {
+            "description": "The worker is not warm yet, or restarting",
+            "model": NotWarm,
+            "headers": RETRY_AFTER_HEADER,
+        }
+    },
+)
 def healthz(manager: Manager, response: Response) -> dict[str, Any]:
     """200 once the worker is warm, 503 before (or while it restarts)."""
     worker = manager.supervisor.state
     if worker != "ready":
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return {"status": worker, "error": manager.supervisor.last_error}
     return {"status": "ok"}
 
