@@ -68,3 +68,17 @@ export function cachedGet(path, request = api) {
   }
   return cache.get(path)
 }
+
+// GETs that several panels make on the same message (the run list when a run ends): one
+// request per tab while it is under way, however many ask. Nothing is kept after it.
+const pending = new Map()
+
+export function sharedGet(path, request = api) {
+  if (!pending.has(path)) {
+    const answer = request(path)
+    pending.set(path, answer)
+    const done = () => pending.delete(path)
+    answer.then(done, done)
+  }
+  return pending.get(path)
+}

@@ -1,7 +1,8 @@
 // The caption under the live chart of a paced run (text only): what the device alone would
-// do. A run's unpaced seconds come with the run, which a viewer watching it end asks for once.
+// do. A run's unpaced seconds come with the run list, which a viewer watching the run end
+// asks for once (in the same request as the overlay picker's).
 
-import { api } from './api.js'
+import { sharedGet } from './api.js'
 import { el, setText } from './dom.js'
 import { ENDED } from './points.js'
 import { paceCaption } from './text.js'
@@ -11,7 +12,7 @@ export function paceNote(context) {
   const asked = new Set()
   const fetchUnpaced = (run) => {
     asked.add(run.id)
-    api('/api/runs')
+    sharedGet('/api/runs')
       .then(({ runs }) => {
         const found = runs.find((each) => each.id === run.id)
         if (found?.unpaced_s != null) {

@@ -3,7 +3,7 @@
 // Context: { connection, buffer, subscribe } from live.js, plus `presenter`, `chartHeight` and
 // `pace` (the Train form's default pace, from the slide).
 
-import { api, cachedGet } from './api.js'
+import { api, cachedGet, sharedGet } from './api.js'
 import { AlignedData, raceData } from './chartdata.js'
 import { FAINT, FROM_ZERO, lineChart } from './charts.js'
 import { el, setText } from './dom.js'
@@ -164,7 +164,7 @@ function overlayPicker(context, onPick) {
   const none = () => el('option', { value: '', text: 'Overlay: none' })
   const select = el('select', { class: 'lc-overlay', 'aria-label': 'Overlay an earlier run' }, none())
   const refresh = () =>
-    api('/api/runs')
+    sharedGet('/api/runs')
       .then(({ runs }) => {
         const chosen = select.value
         select.replaceChildren(none())

@@ -136,7 +136,6 @@ export class RunBuffer {
         run.status = message.status
         run.reason = message.reason
         if (run.info) run.info.status = message.status
-        if (run.info && message.unpaced_s != null) run.info.unpaced_s = message.unpaced_s
         return 'ok'
       }
       case 'slide':

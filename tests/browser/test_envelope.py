@@ -181,7 +181,8 @@ def test_a_phone_that_drops_resumes_its_buckets_without_gap_or_overlap(
     audience.goto(f"{deck_server.url}/watch")
     wait_for(audience, "() => window.loopcast && loopcast.connection.state === 'open'")
     run = deck_server.start_run(epochs=2, batch_size=16, pace_s=5)
-    wait_for(audience, "() => loopcast.buffer.active?.buckets.length > 5")
+    this_run = f"loopcast.buffer.current === {run['id']}"  # not the last run's buckets
+    wait_for(audience, f"() => {this_run} && loopcast.buffer.active.buckets.length > 5")
     routes[-1].close(code=1012, reason="server restarting")
     wait_for(audience, "() => loopcast.connection.state === 'reconnecting'", timeout=10)
     wait_for(audience, "() => loopcast.connection.state === 'open'", timeout=20)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ApiError, api, cachedGet, captureToken, presenterToken } from '../api.js'
+import { ApiError, api, cachedGet, captureToken, presenterToken, sharedGet } from '../api.js'
 
 function storage() {
   const items = new Map()
@@ -76,4 +76,17 @@ test('cachedGet asks once, and again only after a failure', async () => {
   assert.deepEqual(await cachedGet('/api/demo/x', request), { ms: 2 })
   assert.deepEqual(await cachedGet('/api/demo/x', request), { ms: 2 })
   assert.equal(calls, 2)
+})
+
+test('sharedGet: askers at the same time share one request; a later ask is a new one', async () => {
+  let calls = 0
+  const request = async () => ({ call: ++calls })
+  const [a, b] = await Promise.all([sharedGet('/api/runs', request), sharedGet('/api/runs', request)])
+  assert.deepEqual([a, b], [{ call: 1 }, { call: 1 }])
+  assert.deepEqual(await sharedGet('/api/runs', request), { call: 2 })
+  const failing = async () => {
+    throw new ApiError('down', { unreachable: true })
+  }
+  await assert.rejects(sharedGet('/api/x', failing))
+  assert.deepEqual(await sharedGet('/api/x', request), { call: 3 })
 })
