@@ -91,6 +91,19 @@ class Crowd:
             self.process.wait()
 
 
+def wait_run(live: LiveServer, run_id: int, timeout: float = 600) -> dict[str, Any]:
+    """Until the run has ended; returns the run object without its points. Polls the cheap
+    `/api/status`, not `/api/runs/ID`, whose answer carries every point: 50,000 of them
+    ten times a second would load the server being measured."""
+    deadline = time.monotonic() + timeout
+    while live.http.get("/api/status").json()["active_run"] == run_id:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"run {run_id} still active after {timeout} s")
+        time.sleep(0.05)
+    runs: list[dict[str, Any]] = live.http.get("/api/runs").json()["runs"]
+    return next(run for run in runs if run["id"] == run_id)
+
+
 def wait_viewers(live: LiveServer, count: int, timeout: float = 30) -> None:
     """Until the server counts `count` viewers (it notices disconnects asynchronously)."""
     deadline = time.monotonic() + timeout

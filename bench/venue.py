@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bench.common import data_dir, parser, report
-from bench.crowd import Crowd, start_server, wait_viewers
+from bench.crowd import Crowd, start_server, wait_run, wait_viewers
 from bench.viewers import VENUE_SERVER
 from tests.live import LiveServer
 
@@ -76,7 +76,7 @@ def watched_run(
     before = shaper_counts()
     started = time.perf_counter()
     run = live.start_run(**config)
-    details = live.wait_run(run["id"], timeout=600)
+    details = wait_run(live, run["id"])
     seconds = time.perf_counter() - started
     delivery = crowd.report(run["id"], details["last_seq"])
     after, until_caught_up = shaper_counts(), time.perf_counter() - started
