@@ -6,9 +6,10 @@ import { el, setText } from './dom.js'
 
 export const MAX_PACE_S = 600
 
-// The pace a slide asks for (its frontmatter's `pace`), or 0 when it asks for none.
+// The form's pace for a slide's frontmatter `pace`: whole seconds within what the server
+// takes (0, or 1..600), 0 when the slide asks for none.
 export function paceValue(value) {
-  const pace = Number(value)
+  const pace = Math.round(Number(value))
   return Number.isFinite(pace) && pace > 0 ? Math.min(pace, MAX_PACE_S) : 0
 }
 
@@ -31,6 +32,7 @@ export function trainControls(context) {
       value: String(paceValue(context.pace)),
       min: '0',
       max: String(MAX_PACE_S),
+      step: '1',
       title: 'Seconds the run should last (0: as fast as the device goes)',
     }),
   }
