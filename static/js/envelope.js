@@ -84,11 +84,11 @@ export function joinBins(parts) {
   return data
 }
 
-// The MNIST chart's data: [x, loss mean, loss max, loss min, accuracy, earlier run's mean].
+// The MNIST chart's data: [x, loss max, loss min, loss mean, accuracy, earlier run's mean].
 export function lossData(rows, earlier, width) {
   const current = rows ? bin(asBuckets(rows), width) : bin({ length: 0 }, width)
   return joinBins([
-    { bins: current, fields: ['mean', 'max', 'min', 'acc'] },
+    { bins: current, fields: ['max', 'min', 'mean', 'acc'] },
     { bins: bin(pointBuckets(earlier), width), fields: ['mean'] },
   ])
 }

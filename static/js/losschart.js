@@ -14,14 +14,15 @@ export function lossChart(element, height) {
     height,
     xLabel: 'batch',
     yLabel: 'loss',
+    // The band first: uPlot draws in order, so the mean line goes over its fill.
     series: [
-      { label: 'loss', stroke: LOSS, width: 1.5 },
       { label: 'min–max', stroke: EDGE, width: 1 },
       { label: 'min', stroke: EDGE, width: 1, class: 'lc-legend-hidden' },
+      { label: 'loss', stroke: LOSS, width: 1.5 },
       { label: 'batch accuracy', stroke: '#1c7ed6', scale: 'right', width: 1 },
       { label: 'earlier run', stroke: FAINT, class: 'lc-earlier' },
     ],
-    bands: [{ series: [2, 3], fill: BAND }],
+    bands: [{ series: [1, 2], fill: BAND }],
     scales: { ...FROM_ZERO, right: { range: [0, 1] } },
   })
   return {

@@ -85,7 +85,7 @@ test('the chart data: band edges, mean, accuracy, and an earlier run from the AP
   store.append({ first_seq: [1, 3], last_seq: [2, 4], loss_min: [1, 0.5], loss_max: [2, 0.9], loss_mean: [1.5, 0.7], acc_mean: [0.2, 0.6], t: [1, 2] })
   const earlier = pointBuckets({ seq: [1, 2, 3], loss: [3, 2, 1], acc: [0, 0, 0] })
   assert.equal(earlier.length, 3)
-  const [x, mean, max, min, acc, before] = lossData(store, { seq: [1, 2, 3], loss: [3, 2, 1] }, 500)
+  const [x, max, min, mean, acc, before] = lossData(store, { seq: [1, 2, 3], loss: [3, 2, 1] }, 500)
   assert.deepEqual(x, [1, 2, 3, 4])
   assert.deepEqual(max, [undefined, 2, undefined, 0.9])
   assert.deepEqual(min, [undefined, 1, undefined, 0.5])
