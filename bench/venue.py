@@ -82,14 +82,14 @@ def watched_run(
     after, until_caught_up = shaper_counts(), time.perf_counter() - started
     crowd.close()
     wait_viewers(live, 0, timeout=120)
-    keys = ("latency_ms", "caught_up_s", "lost", "duplicated", "messages", "bytes_per_viewer")
+    keys = "latency_ms caught_up_s lost viewers_missing_points duplicated messages bytes_per_viewer"
     return {
         "detail": detail,
         "link": "40 Mbit/s" if shaped else "none (loopback)",
         "viewers": viewers,
         "points": details["last_seq"],
         "run_seconds": round(seconds, 2),
-        **{k: delivery[k] for k in keys},
+        **{k: delivery[k] for k in keys.split()},
         # From the click until every viewer had every point (or the report gave up).
         "until_caught_up_s": round(until_caught_up, 2),
         "shaper_mbit_per_s": round(

@@ -180,10 +180,9 @@ class Crowd:
 
     def report(self, run: int, last_seq: int, asked: float) -> dict[str, Any]:
         """`asked`: the wall clock when the run had ended and the report was asked for."""
-        lost = duplicated = 0
-        for viewer in self.viewers:
-            missing, twice = viewer.coverage.tally(last_seq) if viewer.run == run else (last_seq, 0)
-            lost, duplicated = lost + missing, duplicated + twice
+        tallies = [  # (lost, duplicated) per viewer
+            v.coverage.tally(last_seq) if v.run == run else (last_seq, 0) for v in self.viewers
+        ]
         cpu = os.times()
         ms = [1000 * value for value in self.latencies]
         received = [float(v.bytes) for v in self.viewers]
@@ -195,8 +194,10 @@ class Crowd:
             "caught_up_s": round(
                 max(0.0, max((v.last_arrived for v in self.viewers), default=asked) - asked), 3
             ),
-            "lost": lost,
-            "duplicated": duplicated,
+            # Not received by the report (CATCH_UP_SECONDS after the run's end), and by how many.
+            "lost": sum(lost for lost, _ in tallies),
+            "viewers_missing_points": sum(lost > 0 for lost, _ in tallies),
+            "duplicated": sum(duplicated for _, duplicated in tallies),
             "bytes_per_viewer": {
                 "mean": round(sum(received) / max(1, len(received))),
                 "max": round(max(received, default=0.0)),
