@@ -189,7 +189,14 @@ class Hub:
                 cursor.seq = log.last_seq
             if cursor.status != log.status:
                 cursor.status = log.status
-                status = {"status": log.status, "reason": log.info.get("reason")}
+                status = {
+                    "status": log.status,
+                    "reason": log.info.get("reason"),
+                    # An ended run's times, so no viewer asks the API for them (a paced
+                    # run's caption): null while it runs.
+                    "wall_s": log.info.get("wall_s"),
+                    "unpaced_s": log.info.get("unpaced_s"),
+                }
                 messages.append(encode({"type": "status", "run": log.id, **status}))
         if cursor.slide_version != self._slide_version:
             cursor.slide_version = self._slide_version

@@ -135,7 +135,11 @@ export class RunBuffer {
         const run = this.run(message.run)
         run.status = message.status
         run.reason = message.reason
-        if (run.info) run.info.status = message.status
+        if (run.info) {
+          run.info.status = message.status
+          // An ended run's times come with its status (a paced run's caption needs them).
+          for (const name of ['wall_s', 'unpaced_s']) if (message[name] != null) run.info[name] = message[name]
+        }
         return 'ok'
       }
       case 'slide':
