@@ -57,10 +57,12 @@ def watched(live: LiveServer, viewers: int, config: dict[str, Any]) -> dict[str,
         delivery = crowd.report(run["id"], details["last_seq"])
         crowd.close()
         per_viewer = delivery["bytes_per_viewer"]
+        kib_per_s = {kind: round(size / seconds / 1024, 2) for kind, size in per_viewer.items()}
         result[detail] = {
             "viewers": delivery["viewers"],
-            "kib_per_s": round(per_viewer["mean"] / seconds / 1024, 2),
-            "kib_per_s_max": round(per_viewer["max"] / seconds / 1024, 2),
+            "kib_per_s": kib_per_s.pop("mean"),
+            "kib_per_s_max": kib_per_s.pop("max"),
+            "payload_kib_per_s_by_type": kib_per_s,
             "messages_per_s": round(delivery["messages"] / max(1, viewers) / seconds, 1),
             **{k: delivery[k] for k in ("latency_ms", "caught_up_s", "lost", "duplicated")},
         }

@@ -28,6 +28,7 @@ import socket
 import struct
 import sys
 import time
+from collections import Counter
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -93,15 +94,14 @@ class Viewer(asyncio.Protocol):
                 return
             payload = bytes(self.buffer[start : start + length])
             del self.buffer[: start + length]
+            if opcode == 0x1:
+                self.crowd.count(payload)
             if opcode == 0x1 and payload.startswith(RUN_PREFIXES):
                 self.unparsed.append((arrived, payload))
-                self.crowd.messages += 1
                 if payload.startswith(SNAPSHOT_PREFIX):
                     self.snapshot_arrived(arrived, len(payload))
                 else:
                     self.last_arrived = arrived
-            elif opcode == 0x1:  # epoch, status, slide, viewers: counted only
-                self.crowd.messages += 1
             elif opcode == 0x9:  # ping: answer with a masked pong
                 self.send_frame(0xA, payload)
 
@@ -143,7 +143,13 @@ class Crowd:
         self.viewers: list[Viewer] = []
         self.latencies: list[float] = []  # seconds, one per points message per viewer
         self.messages = 0
+        self.bytes_by_type: Counter[str] = Counter()  # message payload bytes, by "type"
         self.parse_seconds = 0.0  # CPU spent parsing stored points messages
+
+    def count(self, payload: bytes) -> None:
+        """A text message, by its type (the server writes "type" first, see RUN_PREFIXES)."""
+        self.messages += 1
+        self.bytes_by_type[payload[9 : payload.find(b'"', 9)].decode()] += len(payload)
 
     async def parse(self) -> None:
         """Parse every viewer's stored messages, letting the loop read between viewers, so
@@ -160,6 +166,7 @@ class Crowd:
 
     def reset(self) -> None:
         self.latencies, self.messages, self.parse_seconds = [], 0, 0.0
+        self.bytes_by_type.clear()
         for viewer in self.viewers:
             viewer.bytes = 0
 
@@ -201,6 +208,11 @@ class Crowd:
             "bytes_per_viewer": {
                 "mean": round(sum(received) / max(1, len(received))),
                 "max": round(max(received, default=0.0)),
+                # Payloads only (no frame, TCP or IP headers), by message type.
+                **{
+                    kind: round(size / max(1, len(received)))
+                    for kind, size in sorted(self.bytes_by_type.items())
+                },
             },
             "cpu_s": round(cpu.user + cpu.system, 2),
             "parse_cpu_s": round(self.parse_seconds, 3),
