@@ -17,6 +17,12 @@ from server.data.datasets import missing_files
 
 # uvicorn closes a WebSocket that sends more than this with 1009 (message too big).
 WS_MAX_MESSAGE = 64 * 1024
+# Keepalive (docs/protocol.md): a ping every 20 s; a viewer that has not answered one within
+# 20 s is closed with 1011 and frees its place. A browser answers pings below the page's
+# JavaScript, however busy the page; a phone asleep or out of Wi-Fi longer than that comes
+# back with `?since=SEQ&run=ID` and misses nothing.
+WS_PING_INTERVAL = 20.0
+WS_PING_TIMEOUT = 20.0
 
 
 class RedactTokens(logging.Filter):
@@ -106,6 +112,8 @@ def serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         ws_max_size=WS_MAX_MESSAGE,
+        ws_ping_interval=WS_PING_INTERVAL,
+        ws_ping_timeout=WS_PING_TIMEOUT,
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=5,
         log_level="info",

@@ -88,15 +88,25 @@ def test_the_audience_cannot_train(deck_server: LiveServer, new_page: Any) -> No
     assert deck.locator(".lc-train").count() == 0
 
 
+def wait_for_all(page: Page, selector: str, count: int, suffix: str) -> None:
+    """Until `count` elements match, each with a text ending in `suffix` (`every` is true of
+    none: a panel not drawn yet)."""
+    page.wait_for_function(
+        "([selector, count, suffix]) => {"
+        " const found = [...document.querySelectorAll(selector)];"
+        " return found.length === count && found.every(e => e.textContent.endsWith(suffix)) }",
+        arg=[selector, count, suffix],
+    )
+
+
 def test_every_live_slide_renders_with_data(deck_server: LiveServer, new_page: Any) -> None:
     run = deck_server.start_run(epochs=2)
     deck_server.wait_run(run["id"])
     page = new_page()
+    # Each panel asks the worker for its data: on a busy machine that takes a while.
+    page.set_default_timeout(120_000)
     open_presenter(page, deck_server, 2)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.lc-panel-overview .lc-ms')]"
-        ".every(e => e.textContent.endsWith(' ms'))"
-    )
+    wait_for_all(page, ".lc-panel-overview .lc-ms", 5, " ms")
     assert page.locator(".lc-panel-overview .lc-step").count() == 5
     shot(page, "deck-2-overview")
 
@@ -115,11 +125,7 @@ def test_every_live_slide_renders_with_data(deck_server: LiveServer, new_page: A
     shot(page, "deck-3-dataloader")
 
     page.goto(f"{deck_server.url}/#/4")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.lc-mode strong')]"
-        ".every(e => e.textContent.endsWith('%'))",
-        timeout=120_000,
-    )
+    wait_for_all(page, ".lc-mode strong", 2, "%")
     assert page.locator(".lc-mode").count() == 2
     shot(page, "deck-4-modes")
 
