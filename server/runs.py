@@ -10,9 +10,19 @@ from server.runlog import RunLog
 from server.store import EPOCH_COLUMNS, Columns, Row, Store
 from server.supervisor import Supervisor, WorkerUnavailable
 from server.training.config import TrainConfig
-from server.training.protocol import Message, WorkerOptions
+from server.training.protocol import (
+    ACTIVE,
+    Ended,
+    Epoch,
+    Points,
+    Report,
+    RunStatus,
+    Started,
+    Stop,
+    Train,
+    WorkerOptions,
+)
 
-ENDED = ("finished", "stopped", "failed", "interrupted")
 # The worker stops between steps; one step that takes longer than this (cnn, batch 8192,
 # on a CPU) gets the worker killed, so a stop or the time cap always takes effect.
 STOP_GRACE_SECONDS = 5.0
@@ -21,7 +31,6 @@ STOP_GRACE_SECONDS = 5.0
 class RunActive(Exception):
     def __init__(self, run_id: int) -> None:
         super().__init__(f"run {run_id} is still active: stop it first")
-        self.run_id = run_id
 
 
 class RunNotActive(Exception):
@@ -33,20 +42,29 @@ def _finite_or_none(values: list[float]) -> list[float | None]:
     return [value if math.isfinite(value) else None for value in values]
 
 
-def point_columns(message: Message) -> Columns:
-    """A worker `points` message as stored columns; a point's seq is its global step."""
+def point_columns(message: Points) -> Columns:
+    """A worker's points as stored columns; a point's seq is its global step."""
     return {
-        "seq": message["step"],
-        "step": message["step"],
-        "epoch": message["epoch"],
-        "loss": _finite_or_none(message["loss"]),
-        "acc": message["acc"],
-        "t": [round(t, 4) for t in message["t"]],
+        "seq": message.step,
+        "step": message.step,
+        "epoch": message.epoch,
+        "loss": _finite_or_none(message.loss),
+        "acc": message.acc,
+        "t": [round(t, 4) for t in message.t],
     }
 
 
-def epoch_row(message: Message) -> Row:
-    return {name: message[name] for name in EPOCH_COLUMNS}
+def epoch_row(message: Epoch) -> Row:
+    return {name: getattr(message, name) for name in EPOCH_COLUMNS}
+
+
+def started_fields(message: Started) -> Row:
+    return {
+        "status": "running",
+        "started_at": time.time(),
+        "steps_per_epoch": message.steps_per_epoch,
+        "total_steps": message.total_steps,
+    }
 
 
 class RunManager:
@@ -61,16 +79,15 @@ class RunManager:
         """Create a run and hand it to the worker; no await, so two clicks cannot both win."""
         if self.active is not None:
             raise RunActive(self.active.id)
+        ready = self.supervisor.ready
         device = {
-            "device": self.supervisor.info.get("device", self.supervisor.options.device),
-            "device_name": self.supervisor.info.get("device_name", ""),
-            "torch_version": self.supervisor.info.get("torch_version", ""),
+            "device": ready.device if ready else self.supervisor.options.device,
+            "device_name": ready.device_name if ready else "",
+            "torch_version": ready.torch_version if ready else "",
         }
         info = self.store.create_run(config.name, config.model_dump(), device)
         try:
-            self.supervisor.send(
-                {"kind": "train", "run": info["id"], "config": config.model_dump()}
-            )
+            self.supervisor.send(Train(info["id"], config.model_dump()))
         except WorkerUnavailable as error:
             self.store.update_run(info["id"], status="failed", reason=str(error))
             raise
@@ -82,7 +99,7 @@ class RunManager:
     def stop_run(self, run_id: int) -> Row:
         if self.active is None or self.active.id != run_id:
             raise RunNotActive(f"run {run_id} is not active")
-        self.supervisor.send({"kind": "stop", "run": run_id})
+        self.supervisor.send(Stop(run_id))
         self._enforce_stop(run_id, "stopped by the presenter", STOP_GRACE_SECONDS)
         return self.active.info
 
@@ -101,51 +118,37 @@ class RunManager:
 
     # Worker messages: `persist` on the reader thread first, then `apply` on the loop.
 
-    def persist(self, message: Message) -> None:
-        kind = message["kind"]
-        run_id: int = message.get("run", 0)
-        if kind == "points":
-            self.store.add_points(run_id, point_columns(message))
-        elif kind == "epoch":
-            self.store.add_epoch(run_id, epoch_row(message))
-        elif kind == "started":
-            self.store.update_run(
-                run_id,
-                status="running",
-                started_at=time.time(),
-                steps_per_epoch=message["steps_per_epoch"],
-                total_steps=message["total_steps"],
-            )
-        elif kind == "ended":
-            self.store.update_run(
-                run_id,
-                status=message["status"],
-                reason=message["reason"],
-                finished_at=time.time(),
-                unpaced_s=message.get("unpaced_s"),
-            )
+    def persist(self, message: Report) -> None:
+        match message:
+            case Points(run=run):
+                self.store.add_points(run, point_columns(message))
+            case Epoch(run=run):
+                self.store.add_epoch(run, epoch_row(message))
+            case Started(run=run):
+                self.store.update_run(run, **started_fields(message))
+            case Ended(run=run, status=status, reason=reason, unpaced_s=unpaced_s):
+                self.store.update_run(
+                    run, status=status, reason=reason, finished_at=time.time(), unpaced_s=unpaced_s
+                )
 
-    def apply(self, message: Message) -> None:
-        log, kind = self.active, message["kind"]
-        if log is None or message.get("run") != log.id:
+    def apply(self, message: Report) -> None:
+        log = self.active
+        if log is None or getattr(message, "run", None) != log.id:
             return
-        if kind == "points":
-            log.append(point_columns(message), message.get("created"))
-        elif kind == "epoch":
-            log.add_epoch(epoch_row(message))
-        elif kind == "started":
-            log.info.update(
-                status="running",
-                started_at=time.time(),
-                steps_per_epoch=message["steps_per_epoch"],
-                total_steps=message["total_steps"],
-            )
-            cap = self.supervisor.options.max_run_seconds
-            self._enforce_stop(log.id, f"time limit of {cap:g} s reached", cap + STOP_GRACE_SECONDS)
-        elif kind == "ended":
-            log.info["unpaced_s"] = message.get("unpaced_s")
-            self._end(log, message["status"], message["reason"])
-            return
+        match message:
+            case Points(created=created):
+                log.append(point_columns(message), created)
+            case Epoch():
+                log.add_epoch(epoch_row(message))
+            case Started():
+                log.info.update(started_fields(message))
+                cap = self.supervisor.options.max_run_seconds
+                reason = f"time limit of {cap:g} s reached"
+                self._enforce_stop(log.id, reason, cap + STOP_GRACE_SECONDS)
+            case Ended(status=status, reason=reason, unpaced_s=unpaced_s):
+                log.info["unpaced_s"] = unpaced_s
+                self._end(log, status, reason)
+                return
         self.hub.publish()
 
     def worker_died(self, reason: str) -> None:
@@ -155,7 +158,7 @@ class RunManager:
             self._end(log, "failed", reason)
         self.hub.publish()
 
-    def _end(self, log: RunLog, status: str, reason: str | None) -> None:
+    def _end(self, log: RunLog, status: RunStatus, reason: str | None) -> None:
         finished_at = time.time()
         started_at = log.info.get("started_at") or finished_at
         wall_s = round(finished_at - started_at, 3)
@@ -169,7 +172,7 @@ class RunManager:
         log = self.active
         if log is not None:
             stored = self.store.get_run(log.id)
-            if stored is not None and stored["status"] in ("queued", "running"):
+            if stored is not None and stored["status"] in ACTIVE:
                 reason = "the server shut down"
                 self.store.update_run(
                     log.id, status="stopped", reason=reason, finished_at=time.time()
@@ -186,17 +189,17 @@ class RunManager:
         return run
 
     def server_status(self) -> dict[str, Any]:
-        info = self.supervisor.info
-        worker = self.supervisor.state
+        ready = self.supervisor.ready
+        worker: str = self.supervisor.state
         if worker == "ready" and self.active is not None:
             worker = "training"
         return {
             "worker": worker,
             "worker_error": self.supervisor.last_error,
-            "device": info.get("device", self.supervisor.options.device),
-            "device_name": info.get("device_name"),
-            "cuda_available": info.get("cuda_available", False),
-            "torch_version": info.get("torch_version"),
+            "device": ready.device if ready else self.supervisor.options.device,
+            "device_name": ready.device_name if ready else None,
+            "cuda_available": ready.cuda_available if ready else False,
+            "torch_version": ready.torch_version if ready else None,
             "active_run": self.active.id if self.active else None,
             "viewers": self.hub.viewers,
         }

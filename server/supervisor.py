@@ -12,9 +12,12 @@ import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, Literal
 
-from server.training.protocol import Message, WorkerOptions, run_worker
+from server.training.entry import run_worker
+from server.training.protocol import Command, Demo, Fatal, Quit, Ready, Reply, Report, WorkerOptions
+
+WorkerState = Literal["starting", "ready", "restarting", "stopped"]
 
 RESTART_DELAYS = (0.0, 1.0, 2.0, 5.0, 10.0)
 
@@ -31,13 +34,13 @@ class Supervisor:
     def __init__(
         self,
         options: WorkerOptions,
-        persist: Callable[[Message], None],
-        apply: Callable[[Message], None],
+        persist: Callable[[Report], None],
+        apply: Callable[[Report], None],
         on_exit: Callable[[str], None],
     ) -> None:
         self.options = options
-        self.state = "starting"  # starting, ready, restarting, stopped
-        self.info: dict[str, Any] = {}
+        self.state: WorkerState = "starting"
+        self.ready: Ready | None = None  # what the last worker said of itself when warm
         self.last_error: str | None = None
         self._persist, self._apply, self._on_exit = persist, apply, on_exit
         self._context = multiprocessing.get_context("spawn")  # fork and CUDA do not mix
@@ -48,10 +51,6 @@ class Supervisor:
         self._requests: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._request_ids = itertools.count(1)
         self._failures_before_ready = 0
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -66,7 +65,7 @@ class Supervisor:
             target=self._read, args=(parent, process), name="loopcast-worker-reader", daemon=True
         ).start()
 
-    def send(self, command: Message) -> None:
+    def send(self, command: Command) -> None:
         """Queue a command; a worker still warming up reads it once it is ready."""
         if self._conn is None or self.state == "stopped":
             raise WorkerUnavailable("the training worker is not running")
@@ -83,7 +82,7 @@ class Supervisor:
         future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
         self._requests[req] = future
         try:
-            self.send({"kind": "demo", "req": req, "name": name, "args": args})
+            self.send(Demo(req, name, args))
             return await asyncio.wait_for(future, wait)
         finally:
             self._requests.pop(req, None)
@@ -92,7 +91,7 @@ class Supervisor:
         assert self._loop is not None
         while True:
             try:
-                message: Message = conn.recv()
+                message: Report = conn.recv()
             except (EOFError, OSError):
                 break
             self._persist(message)
@@ -101,19 +100,19 @@ class Supervisor:
         reason = _exit_reason(process.exitcode)
         self._loop.call_soon_threadsafe(self._exited, process, reason)
 
-    def _dispatch(self, message: Message) -> None:
-        kind = message["kind"]
-        if kind == "ready":
-            self.state, self.info, self._failures_before_ready = "ready", message, 0
-        elif kind == "fatal":
-            self.last_error = message["reason"]
-        elif kind == "reply":
-            future = self._requests.get(message["req"])
-            if future is not None and not future.done():
-                if message["ok"]:
-                    future.set_result(message["result"])
-                else:
-                    future.set_exception(DemoFailed(message["error"]))
+    def _dispatch(self, message: Report) -> None:
+        match message:
+            case Ready():
+                self.state, self.ready, self._failures_before_ready = "ready", message, 0
+            case Fatal(reason=reason):
+                self.last_error = reason
+            case Reply(req=req, result=result, error=error):
+                future = self._requests.get(req)
+                if future is not None and not future.done():
+                    if error is None:
+                        future.set_result(result or {})
+                    else:
+                        future.set_exception(DemoFailed(error))
         self._apply(message)
 
     def _exited(self, process: BaseProcess, reason: str) -> None:
@@ -153,7 +152,7 @@ class Supervisor:
         if conn is not None:
             try:
                 with self._send_lock:
-                    conn.send({"kind": "quit"})
+                    conn.send(Quit())
             except OSError:
                 pass
         process.join(timeout)

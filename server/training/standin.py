@@ -7,17 +7,24 @@ a fixed curve with seeded noise, a tick's worth of points every 50 ms, as the re
 sends them. It never passes for real training: its device is "standin".
 """
 
-import contextlib
 import math
 import random
-import signal
 import time
-import traceback
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 
 from server.training.config import TrainConfig
-from server.training.protocol import Message, WorkerOptions
+from server.training.pipe import PipeWorker
+from server.training.protocol import (
+    Demo,
+    Ended,
+    Epoch,
+    Points,
+    Ready,
+    Reply,
+    RunEnd,
+    Started,
+    Train,
+)
 
 TICK_SECONDS = 0.05  # as the real loop's TICK_SECONDS (server/training/loop.py)
 TRAIN_IMAGES = 60_000  # MNIST's training set: steps_per_epoch as a real run would have
@@ -53,66 +60,28 @@ class Curve:
         return float(f"{loss:.7g}"), min(self.batch_size, max(0, hits)) / self.batch_size
 
 
-class StandIn:
-    def __init__(self, conn: Connection, options: WorkerOptions) -> None:
-        self.conn, self.options = conn, options
-        self._stop_run: int | None = None
-        self._quit = False
+class StandIn(PipeWorker):
+    def ready(self) -> Ready:
+        name = f"stand-in ({self.options.standin_rate:,.0f} batches/s)"
+        return Ready(device="standin", device_name=name, cuda_available=False, torch_version="")
 
-    def send(self, message: Message) -> None:
-        self.conn.send(message)
+    def demo(self, command: Demo) -> Reply:
+        return Reply(command.req, error="the stand-in worker has no demos")
 
-    def serve(self) -> None:
-        self.send(
-            {
-                "kind": "ready",
-                "device": "standin",
-                "device_name": f"stand-in ({self.options.standin_rate:,.0f} batches/s)",
-                "cuda_available": False,
-                "torch_version": "",
-            }
-        )
-        while not self._quit:
-            try:
-                command = self.conn.recv()
-            except EOFError:  # the server went away
-                return
-            self.handle(command, training=None)
-
-    def handle(self, command: Message, training: int | None) -> None:
-        kind = command.get("kind")
-        if kind == "train" and training is None:
-            self.run(command["run"], command["config"])
-        elif kind == "stop":
-            self._stop_run = command["run"]
-        elif kind == "demo":
-            error = "the stand-in worker has no demos"
-            self.send({"kind": "reply", "req": command["req"], "ok": False, "error": error})
-        elif kind == "quit":
-            self._quit = True
-            self._stop_run = training
-
-    def run(self, run_id: int, raw: Message) -> None:
-        self._stop_run = None
-        config = TrainConfig.model_validate(raw)
+    def train(self, command: Train) -> None:
+        config = TrainConfig.model_validate(command.config)
         curve = Curve(config.seed, config.batch_size, steps_per_epoch(config.batch_size))
         total = curve.steps_per_epoch * config.epochs
         rate = total / config.pace_s if config.pace_s > 0 else self.options.standin_rate
-        self.send(
-            {
-                "kind": "started",
-                "run": run_id,
-                "steps_per_epoch": curve.steps_per_epoch,
-                "total_steps": total,
-            }
-        )
-        end, reason = self.emit(run_id, curve, total, rate)
-        self.send({"kind": "ended", "run": run_id, "status": end, "reason": reason})
+        self.send(Started(command.run, curve.steps_per_epoch, total))
+        started = time.perf_counter()
+        end, reason = self.emit(command.run, curve, total, rate)
+        self.send(Ended(command.run, end, reason, round(time.perf_counter() - started, 4)))
 
-    def emit(self, run_id: int, curve: Curve, total: int, rate: float) -> tuple[str, str | None]:
+    def emit(self, run_id: int, curve: Curve, total: int, rate: float) -> tuple[RunEnd, str | None]:
         """Send the points due at `rate`, a tick at a time; returns the run's end and reason."""
         started = epoch_started = time.perf_counter()
-        deadline = started + self.options.max_run_seconds
+        deadline = time.monotonic() + self.options.max_run_seconds
         step, epoch_loss = 0, 0.0
         while step < total:
             now = time.perf_counter()
@@ -124,7 +93,7 @@ class StandIn:
                 if step % curve.steps_per_epoch == 0:
                     self._send_epoch(run_id, curve, step, epoch_loss, started, epoch_started)
                     epoch_loss, epoch_started = 0.0, time.perf_counter()
-            reason = self._stop_reason(run_id, deadline)
+            reason = self.stop_reason(run_id, deadline)
             if reason is not None:
                 return "stopped", reason
             time.sleep(max(0.0, TICK_SECONDS - (time.perf_counter() - now)))
@@ -134,18 +103,10 @@ class StandIn:
         steps = list(range(first, last + 1))
         points = [curve.point(step) for step in steps]
         loss = [loss for loss, _ in points]
-        self.send(
-            {
-                "kind": "points",
-                "run": run_id,
-                "step": steps,
-                "epoch": [(step - 1) // curve.steps_per_epoch + 1 for step in steps],
-                "loss": loss,
-                "acc": [acc for _, acc in points],
-                "t": [round(step / rate, 4) for step in steps],  # when it was due
-                "created": time.time(),  # wall clock: viewers measure delivery delay from it
-            }
-        )
+        epochs = [(step - 1) // curve.steps_per_epoch + 1 for step in steps]
+        acc = [acc for _, acc in points]
+        t = [round(step / rate, 4) for step in steps]  # when it was due
+        self.send(Points(run_id, steps, epochs, loss, acc, t, created=time.time()))
         return sum(loss)
 
     def _send_epoch(
@@ -160,44 +121,13 @@ class StandIn:
         now = time.perf_counter()
         progress = curve.progress(step)
         self.send(
-            {
-                "kind": "epoch",
-                "run": run_id,
-                "epoch": step // curve.steps_per_epoch,
-                "train_loss": epoch_loss / curve.steps_per_epoch,
-                "val_loss": round(0.9 * (2.3 - 2.2 * progress), 6),
-                "val_acc": round(0.1 + 0.88 * progress, 6),
-                "samples_per_s": TRAIN_IMAGES / (now - epoch_started),
-                "t": round(now - started, 4),
-            }
+            Epoch(
+                run=run_id,
+                epoch=step // curve.steps_per_epoch,
+                train_loss=epoch_loss / curve.steps_per_epoch,
+                val_loss=round(0.9 * (2.3 - 2.2 * progress), 6),
+                val_acc=round(0.1 + 0.88 * progress, 6),
+                samples_per_s=TRAIN_IMAGES / (now - epoch_started),
+                t=round(now - started, 4),
+            )
         )
-
-    def _stop_reason(self, run_id: int, deadline: float) -> str | None:
-        """Read the pipe (once per tick, as the real worker does) and say why to stop, if so."""
-        while self.conn.poll():
-            try:
-                command = self.conn.recv()
-            except EOFError:
-                self._quit = True
-                break
-            self.handle(command, training=run_id)
-        if self._quit:
-            return "the server is shutting down"
-        if self._stop_run == run_id:
-            return "stopped by the presenter"
-        if time.perf_counter() > deadline:
-            return f"time limit of {self.options.max_run_seconds:g} s reached"
-        return None
-
-
-def standin_main(conn: Connection, options: WorkerOptions) -> None:
-    """Process entry point, as `worker_main`: Ctrl-C goes to the server, which stops us."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        StandIn(conn, options).serve()
-    except Exception as error:
-        traceback.print_exc()
-        with contextlib.suppress(OSError):
-            conn.send({"kind": "fatal", "reason": f"{type(error).__name__}: {error}"})
-    finally:
-        conn.close()

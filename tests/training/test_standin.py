@@ -11,13 +11,27 @@ from pathlib import Path
 
 import pytest
 
-from server.training.protocol import Message, WorkerOptions, run_worker
+from server.training.entry import run_worker
+from server.training.protocol import (
+    Demo,
+    Ended,
+    Epoch,
+    Points,
+    Quit,
+    Ready,
+    Reply,
+    Report,
+    Started,
+    Stop,
+    Train,
+    WorkerOptions,
+)
 from tests.live import REPO, LiveServer
 
 SPAWN = multiprocessing.get_context("spawn")  # as the supervisor starts the worker
 
 
-def start_standin(rate: float, max_run_seconds: float = 60) -> tuple[Connection, Message]:
+def start_standin(rate: float, max_run_seconds: float = 60) -> tuple[Connection, Report]:
     server, worker = SPAWN.Pipe()
     options = WorkerOptions("", "cpu", max_run_seconds, standin_rate=rate)
     SPAWN.Process(target=run_worker, args=(worker, options), daemon=True).start()
@@ -28,53 +42,53 @@ def start_standin(rate: float, max_run_seconds: float = 60) -> tuple[Connection,
 @pytest.fixture(scope="module")
 def standin() -> Iterator[Connection]:
     conn, ready = start_standin(rate=5000)
-    assert ready["kind"] == "ready"
+    assert isinstance(ready, Ready)
     yield conn
-    conn.send({"kind": "quit"})
+    conn.send(Quit())
 
 
-def run_messages(conn: Connection, run: int, **config: object) -> list[Message]:
-    """Train one run; every message until (and with) its `ended`."""
-    conn.send({"kind": "train", "run": run, "config": config})
+def run_messages(conn: Connection, run: int, **config: object) -> list[Report]:
+    """Train one run; every message until (and with) its `Ended`."""
+    conn.send(Train(run, config))
     messages = [conn.recv()]
-    while messages[-1]["kind"] != "ended":
+    while not isinstance(messages[-1], Ended):
         assert conn.poll(30), "the stand-in went quiet"
         messages.append(conn.recv())
     return messages
 
 
-def steps_of(messages: list[Message]) -> list[int]:
-    return [step for m in messages if m["kind"] == "points" for step in m["step"]]
+def points_of(messages: list[Report]) -> list[Points]:
+    return [message for message in messages if isinstance(message, Points)]
+
+
+def steps_of(messages: list[Report]) -> list[int]:
+    return [step for message in points_of(messages) for step in message.step]
 
 
 def test_says_it_is_a_stand_in() -> None:
     conn, ready = start_standin(rate=20_000)
-    conn.send({"kind": "quit"})
-    assert ready == {
-        "kind": "ready",
-        "device": "standin",
-        "device_name": "stand-in (20,000 batches/s)",
-        "cuda_available": False,
-        "torch_version": "",
-    }
+    conn.send(Quit())
+    assert ready == Ready("standin", "stand-in (20,000 batches/s)", False, "")
 
 
 def test_a_run_streams_every_step_once_then_its_epoch(standin: Connection) -> None:
     messages = run_messages(standin, 1, epochs=3, batch_size=600)
-    assert messages[0] == {"kind": "started", "run": 1, "steps_per_epoch": 100, "total_steps": 300}
+    assert messages[0] == Started(1, steps_per_epoch=100, total_steps=300)
     assert steps_of(messages) == list(range(1, 301))
-    assert messages[-1] == {"kind": "ended", "run": 1, "status": "finished", "reason": None}
+    ended = messages[-1]
+    assert isinstance(ended, Ended) and (ended.status, ended.reason) == ("finished", None)
     seen = 0
     for message in messages:
-        if message["kind"] == "points":
-            assert len({len(message[k]) for k in ("step", "epoch", "loss", "acc", "t")}) == 1
-            assert message["epoch"] == [(s - 1) // 100 + 1 for s in message["step"]]
-            seen = message["step"][-1]
-        elif message["kind"] == "epoch":
-            assert seen == 100 * message["epoch"]  # after its last point, as the real loop
-    points = [m for m in messages if m["kind"] == "points"]
-    loss = [value for m in points for value in m["loss"]]
-    acc = [value for m in points for value in m["acc"]]
+        if isinstance(message, Points):
+            columns = (message.step, message.epoch, message.loss, message.acc, message.t)
+            assert len({len(column) for column in columns}) == 1
+            assert message.epoch == [(s - 1) // 100 + 1 for s in message.step]
+            seen = message.step[-1]
+        elif isinstance(message, Epoch):
+            assert seen == 100 * message.epoch  # after its last point, as the real loop
+    points = points_of(messages)
+    loss = [value for m in points for value in m.loss]
+    acc = [value for m in points for value in m.acc]
     assert sum(loss[:50]) > 2 * sum(loss[-50:])  # falls
     assert sum(acc[-50:]) > 2 * sum(acc[:50]) and all(0 <= a <= 1 for a in acc)  # rises
 
@@ -82,7 +96,7 @@ def test_a_run_streams_every_step_once_then_its_epoch(standin: Connection) -> No
 def test_same_seed_same_curve_whatever_the_ticks(standin: Connection) -> None:
     def losses(run: int, seed: int) -> list[float]:
         messages = run_messages(standin, run, epochs=1, batch_size=100, seed=seed)
-        return [value for m in messages if m["kind"] == "points" for value in m["loss"]]
+        return [value for m in points_of(messages) for value in m.loss]
 
     first, again, other = losses(2, seed=7), losses(3, seed=7), losses(4, seed=8)
     assert first == again and first != other and len(first) == 600
@@ -94,7 +108,7 @@ def test_rate_is_roughly_the_setting(standin: Connection) -> None:
     seconds = time.perf_counter() - started
     assert len(steps_of(messages)) == 1876
     assert 0.3 < seconds < 3.0, seconds  # 0.38 s at the rate; generous for a busy machine
-    assert sum(m["kind"] == "points" for m in messages) >= 5  # in ticks, not at once
+    assert len(points_of(messages)) >= 5  # in ticks, not at once
 
 
 def test_pace_stretches_the_run(standin: Connection) -> None:
@@ -105,32 +119,26 @@ def test_pace_stretches_the_run(standin: Connection) -> None:
 
 
 def test_stop_ends_the_run_within_a_tick_or_so(standin: Connection) -> None:
-    standin.send({"kind": "train", "run": 7, "config": {"epochs": 50}})
-    assert standin.recv()["kind"] == "started"
-    assert standin.recv()["kind"] == "points"
-    standin.send({"kind": "stop", "run": 7})
+    standin.send(Train(7, {"epochs": 50}))
+    assert isinstance(standin.recv(), Started)
+    assert isinstance(standin.recv(), Points)
+    standin.send(Stop(7))
     asked = time.perf_counter()
     messages = [standin.recv()]
-    while messages[-1]["kind"] != "ended":
+    while not isinstance(messages[-1], Ended):
         messages.append(standin.recv())
     assert time.perf_counter() - asked < 1.0
-    assert messages[-1]["status"] == "stopped"
-    assert messages[-1]["reason"] == "stopped by the presenter"
+    assert (messages[-1].status, messages[-1].reason) == ("stopped", "stopped by the presenter")
 
 
 def test_demos_are_refused_and_the_time_cap_holds() -> None:
     conn, _ = start_standin(rate=1000, max_run_seconds=0.3)
-    conn.send({"kind": "demo", "req": 9, "name": "batch", "args": {}})
-    reply = conn.recv()
-    assert reply == {
-        "kind": "reply",
-        "req": 9,
-        "ok": False,
-        "error": "the stand-in worker has no demos",
-    }
+    conn.send(Demo(9, "batch"))
+    assert conn.recv() == Reply(9, error="the stand-in worker has no demos")
     ended = run_messages(conn, 1, epochs=50)[-1]
-    conn.send({"kind": "quit"})
-    assert ended["status"] == "stopped" and ended["reason"] == "time limit of 0.3 s reached"
+    conn.send(Quit())
+    assert isinstance(ended, Ended)
+    assert (ended.status, ended.reason) == ("stopped", "time limit of 0.3 s reached")
 
 
 def test_its_path_imports_no_torch() -> None:
@@ -138,15 +146,16 @@ def test_its_path_imports_no_torch() -> None:
     script = (
         "import json, sys\n"
         "from multiprocessing import Pipe\n"
-        "from server.training.protocol import WorkerOptions, run_worker\n"
+        "from server.training.entry import run_worker\n"
+        "from server.training.protocol import Quit, Train, WorkerOptions\n"
         "server, worker = Pipe()\n"
-        "server.send({'kind': 'train', 'run': 1, 'config': {'epochs': 1, 'batch_size': 8192}})\n"
-        "server.send({'kind': 'quit'})\n"
+        "server.send(Train(1, {'epochs': 1, 'batch_size': 8192}))\n"
+        "server.send(Quit())\n"
         "run_worker(worker, WorkerOptions('', 'cpu', 60, standin_rate=1000.0))\n"
         "kinds = []\n"
         "try:\n"
         "    while True:\n"
-        "        kinds.append(server.recv()['kind'])\n"
+        "        kinds.append(type(server.recv()).__name__)\n"
         "except EOFError:\n"  # the stand-in closed its end when it quit
         "    pass\n"
         "print(json.dumps({'torch': 'torch' in sys.modules, 'kinds': kinds}))\n"
@@ -156,7 +165,7 @@ def test_its_path_imports_no_torch() -> None:
     )
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    assert answer["kinds"][:3] == ["ready", "started", "points"] and answer["kinds"][-1] == "ended"
+    assert answer["kinds"][:3] == ["Ready", "Started", "Points"] and answer["kinds"][-1] == "Ended"
     assert answer["torch"] is False
 
 

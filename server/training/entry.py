@@ -1,0 +1,17 @@
+"""The worker process's entry point, torch-free: the server's process imports it to start
+the child, and only the child imports torch (never for the stand-in)."""
+
+from multiprocessing.connection import Connection
+
+from server.training.protocol import WorkerOptions
+
+
+def run_worker(conn: Connection, options: WorkerOptions) -> None:
+    if options.standin_rate > 0:
+        from server.training.standin import StandIn
+
+        StandIn.main(conn, options)
+        return
+    from server.training.worker import Worker
+
+    Worker.main(conn, options)
