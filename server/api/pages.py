@@ -1,6 +1,6 @@
 """The deck at `/`, the audience page at `/watch`, and their static files."""
 
-from pathlib import Path
+from html import escape
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
@@ -25,7 +25,7 @@ def mount_pages(app: FastAPI, settings: Settings) -> None:
     def watch() -> FileResponse | HTMLResponse:
         page = static_dir / "watch.html"
         if not page.is_file():
-            return HTMLResponse(f"no audience page at {_escape(page)}", status_code=404)
+            return HTMLResponse(f"no audience page at {escape(str(page))}", status_code=404)
         return FileResponse(page)
 
     if static_dir.is_dir():
@@ -37,8 +37,4 @@ def mount_pages(app: FastAPI, settings: Settings) -> None:
 
         @app.get("/", include_in_schema=False)
         def deck_missing() -> HTMLResponse:
-            return HTMLResponse(DECK_NOT_BUILT.format(deck_dir=_escape(deck_dir)))
-
-
-def _escape(path: Path) -> str:
-    return str(path).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            return HTMLResponse(DECK_NOT_BUILT.format(deck_dir=escape(str(deck_dir))))
