@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from server.training.protocol import ACTIVE
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,7 +61,6 @@ RUN_COLUMNS = (
 )
 # Columns added since the first schema: (name, SQL type), added to an older database.
 ADDED_RUN_COLUMNS = (("unpaced_s", "REAL"),)
-ACTIVE = ("queued", "running")
 
 Row = dict[str, Any]
 Columns = dict[str, list[Any]]
@@ -176,12 +177,11 @@ class Store:
             ).fetchall()
         return [dict(zip(EPOCH_COLUMNS, row, strict=True)) for row in rows]
 
-    def points(self, run_id: int, after: int = 0) -> Columns:
+    def points(self, run_id: int) -> Columns:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {', '.join(POINT_COLUMNS)} FROM points "
-                "WHERE run_id=? AND seq>? ORDER BY seq",
-                (run_id, after),
+                f"SELECT {', '.join(POINT_COLUMNS)} FROM points WHERE run_id=? ORDER BY seq",
+                (run_id,),
             ).fetchall()
         columns: Columns = {name: [] for name in POINT_COLUMNS}
         for row in rows:
