@@ -32,8 +32,8 @@ def create_app(settings: Settings) -> FastAPI:
             inject_fault=settings.inject_fault,
             standin_rate=settings.standin_rate,
         )
-        hub = Hub(lambda: manager.server_status())
-        manager = RunManager(store, hub, options)
+        manager = RunManager(store, options)
+        hub = manager.hub
         app.state.settings, app.state.hub, app.state.manager = settings, hub, manager
         app.state.slide_order = status.SlideOrder()
         app.state.last_race = None  # the presenter's last CPU-vs-GPU race (api/demo.py)

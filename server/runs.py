@@ -68,8 +68,9 @@ def started_fields(message: Started) -> Row:
 
 
 class RunManager:
-    def __init__(self, store: Store, hub: Hub, options: WorkerOptions) -> None:
-        self.store, self.hub = store, hub
+    def __init__(self, store: Store, options: WorkerOptions) -> None:
+        self.store = store
+        self.hub = Hub(self.server_status)  # snapshots carry the server's status
         self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
         self.active: RunLog | None = None
 
