@@ -18,8 +18,11 @@ DEMO_TIMEOUT = 60.0
 async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, Any]:
     try:
         return await manager.supervisor.request(name, args, DEMO_TIMEOUT)
-    except (WorkerUnavailable, TimeoutError) as error:
-        raise worker_unavailable(error) from error
+    except WorkerUnavailable as error:
+        raise worker_unavailable(str(error)) from error
+    except TimeoutError as error:
+        busy = f"the training worker did not answer within {DEMO_TIMEOUT:g} s"
+        raise worker_unavailable(busy) from error
     except DemoFailed as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
 

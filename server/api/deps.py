@@ -60,11 +60,11 @@ class Unavailable(BaseModel):
     detail: str
 
 
-def worker_unavailable(error: Exception) -> HTTPException:
+def worker_unavailable(detail: str) -> HTTPException:
     """503 with Retry-After: the worker is starting, restarting or busy; asking again works."""
     return HTTPException(
         status.HTTP_503_SERVICE_UNAVAILABLE,
-        str(error),
+        detail,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 

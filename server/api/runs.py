@@ -28,7 +28,7 @@ async def start_run(manager: Manager, config: TrainConfig | None = None) -> dict
     except RunActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:
-        raise worker_unavailable(error) from error
+        raise worker_unavailable(str(error)) from error
 
 
 @router.post(
@@ -43,7 +43,7 @@ async def stop_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
     except RunNotActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:  # it died a moment ago: its run ends as failed
-        raise worker_unavailable(error) from error
+        raise worker_unavailable(str(error)) from error
 
 
 @router.get("")
