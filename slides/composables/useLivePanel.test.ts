@@ -8,7 +8,7 @@ vi.mock('@slidev/client', () => ({
   onSlideEnter: (callback: () => void) => slide.enter.push(callback),
   onSlideLeave: (callback: () => void) => slide.leave.push(callback),
 }))
-vi.mock('../../static/js/panels.js', () => ({ mountPanel }))
+vi.mock('../../static/js/panels/index.js', () => ({ mountPanel }))
 vi.mock('../../static/js/live.js', () => ({ sharedLive: () => ({ connection: 'shared' }) }))
 vi.mock('../../static/js/api.js', () => ({ presenterToken: () => 'T' }))
 

@@ -1,11 +1,11 @@
-// A live panel (static/js/panels.js) that works only while its slide is the current one:
+// A live panel (static/js/panels/) that works only while its slide is the current one:
 // Slidev keeps neighbouring slides mounted, and the presenter view mounts more.
 import { onSlideEnter, onSlideLeave } from '@slidev/client'
 import { onScopeDispose, ref } from 'vue'
 import type { Ref } from 'vue'
 import { presenterToken } from '../../static/js/api.js'
 import { sharedLive } from '../../static/js/live.js'
-import { mountPanel } from '../../static/js/panels.js'
+import { mountPanel } from '../../static/js/panels/index.js'
 
 type Stop = () => void
 

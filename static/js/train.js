@@ -1,44 +1,98 @@
 // The presenter's Train form above the live chart: model, optimizer, lr, batch, epochs and
 // pace (seconds the run is stretched to; 0 = as fast as the device goes), then Train/Stop.
+// Defaults, choices and limits are the server's own (TrainConfig in /openapi.json, asked
+// once per tab): the form copies none of them.
 
 import { api } from './api.js'
 import { el, setText } from './dom.js'
+import { demo } from './panels/demo.js'
 
-export const MAX_PACE_S = 600
+export const SCHEMA = '/openapi.json'
 
-// The form's pace for a slide's frontmatter `pace`: whole seconds within what the server
-// takes (0, or 1..600), 0 when the slide asks for none.
-export function paceValue(value) {
-  const pace = Math.round(Number(value))
-  return Number.isFinite(pace) && pace > 0 ? Math.min(pace, MAX_PACE_S) : 0
+// The fields shown, in order; every other field of a run keeps the server's default.
+const FIELDS = [
+  { name: 'model', label: 'model' },
+  { name: 'optimizer', label: 'optimizer' },
+  { name: 'lr', label: 'lr' },
+  { name: 'batch_size', label: 'batch' },
+  { name: 'epochs', label: 'epochs' },
+  { name: 'pace_s', label: 'pace (s)', whole: true, title: 'Seconds the run should last (0: as fast as the device goes)' },
+]
+
+/**
+ * A JSON schema property, as pydantic writes it (only what the form reads).
+ * @typedef {{ type?: string, default?: any, enum?: string[], minimum?: number,
+ *   exclusiveMinimum?: number, maximum?: number, anyOf?: Property[] }} Property
+ */
+
+/**
+ * One input of the form.
+ * @typedef {{ name: string, label: string, value: string, title?: string,
+ *   choices?: string[], min?: number, max?: number, step?: string }} Field
+ */
+
+// The range a number property allows; `anyOf` (pace: 0, or 1..600) spans its branches.
+/** @param {Property} property @returns {{ min?: number, max?: number, integer: boolean }} */
+export function numberRange(property) {
+  const branches = property.anyOf ?? [property]
+  const lows = branches.map((b) => b.minimum ?? b.exclusiveMinimum).filter((v) => v != null)
+  const highs = branches.map((b) => b.maximum).filter((v) => v != null)
+  return {
+    min: lows.length ? Math.min(...lows) : undefined,
+    max: highs.length ? Math.max(...highs) : undefined,
+    integer: branches.every((b) => b.type === 'integer'),
+  }
 }
 
-export function trainControls(context) {
-  const field = (label, input) => el('label', {}, el('span', { text: label }), input)
-  const choice = (name, values) => {
-    const select = el('select', { name })
-    for (const value of values) select.append(el('option', { value, text: value }))
+// The form's pace for a slide's frontmatter `pace`: whole seconds up to what the server
+// takes, 0 when the slide asks for none.
+/** @param {unknown} value @param {number} max */
+export function paceValue(value, max) {
+  const pace = Math.round(Number(value))
+  return Number.isFinite(pace) && pace > 0 ? Math.min(pace, max) : 0
+}
+
+// The form's fields from the OpenAPI document; `pace` is the slide's default pace.
+/** @param {any} openapi @param {number} [pace] @returns {Field[]} */
+export function trainFields(openapi, pace) {
+  const properties = openapi?.components?.schemas?.TrainConfig?.properties
+  if (!properties) throw new Error('the server did not describe TrainConfig in its /openapi.json')
+  return FIELDS.map(({ name, label, whole, title }) => {
+    /** @type {Property} */
+    const property = properties[name]
+    if (property.enum) return { name, label, title, choices: property.enum, value: String(property.default ?? property.enum[0]) }
+    const { min, max, integer } = numberRange(property)
+    const value = whole && pace !== undefined ? paceValue(pace, max ?? Infinity) : property.default
+    return { name, label, title, min, max, step: integer || whole ? '1' : 'any', value: String(value ?? '') }
+  })
+}
+
+/** @param {Field} field */
+function input(field) {
+  if (field.choices) {
+    const select = el('select', { name: field.name })
+    for (const value of field.choices) select.append(el('option', { value, text: value }))
+    select.value = field.value
     return select
   }
-  const inputs = {
-    model: choice('model', ['mlp', 'cnn']),
-    optimizer: choice('optimizer', ['adam', 'sgd']),
-    lr: el('input', { name: 'lr', type: 'number', value: '0.001', step: 'any', min: '0' }),
-    batch_size: el('input', { name: 'batch_size', type: 'number', value: '64', min: '1', max: '8192' }),
-    epochs: el('input', { name: 'epochs', type: 'number', value: '3', min: '1', max: '50' }),
-    pace_s: el('input', {
-      name: 'pace_s',
-      type: 'number',
-      value: String(paceValue(context.pace)),
-      min: '0',
-      max: String(MAX_PACE_S),
-      step: '1',
-      title: 'Seconds the run should last (0: as fast as the device goes)',
-    }),
-  }
+  /** @type {Record<string, string>} */
+  const attributes = { name: field.name, type: 'number', value: field.value, step: field.step ?? 'any' }
+  if (field.min != null) attributes.min = String(field.min)
+  if (field.max != null) attributes.max = String(field.max)
+  if (field.title) attributes.title = field.title
+  return el('input', attributes)
+}
+
+/** @param {import('./panels/index.js').PanelContext} context */
+export function trainControls(context) {
+  /** @type {(HTMLInputElement | HTMLSelectElement)[]} */
+  let inputs = []
   const train = el('button', { class: 'lc-button lc-train', type: 'button', text: 'Train' })
   const stop = el('button', { class: 'lc-button lc-stop', type: 'button', text: 'Stop' })
   const message = el('span', { class: 'lc-error', role: 'status' })
+  const buttons = el('div', { class: 'lc-buttons' }, train, stop)
+  const node = el('div', { class: 'lc-controls' }, buttons, message)
+  /** @param {() => Promise<unknown>} request */
   const act = async (request) => {
     setText(message, '')
     try {
@@ -47,43 +101,32 @@ export function trainControls(context) {
       setText(message, error.message)
     }
   }
-  train.addEventListener('click', () =>
-    act(() =>
-      api('/api/runs', {
-        method: 'POST',
-        body: {
-          model: inputs.model.value,
-          optimizer: inputs.optimizer.value,
-          lr: Number(inputs.lr.value),
-          batch_size: Number(inputs.batch_size.value),
-          epochs: Number(inputs.epochs.value),
-          pace_s: Number(inputs.pace_s.value),
-        },
-      }),
-    ),
-  )
+  train.addEventListener('click', () => {
+    const body = Object.fromEntries(inputs.map((field) => [field.name, field instanceof HTMLSelectElement ? field.value : Number(field.value)]))
+    act(() => api('/api/runs', { method: 'POST', body }))
+  })
   stop.addEventListener('click', () => {
     const run = context.buffer.active
     if (run) act(() => api(`/api/runs/${run.id}/stop`, { method: 'POST' }))
   })
-  const node = el(
-    'div',
-    { class: 'lc-controls' },
-    field('model', inputs.model),
-    field('optimizer', inputs.optimizer),
-    field('lr', inputs.lr),
-    field('batch', inputs.batch_size),
-    field('epochs', inputs.epochs),
-    field('pace (s)', inputs.pace_s),
-    el('div', { class: 'lc-buttons' }, train, stop),
-    message,
-  )
-  // Train while nothing runs, Stop while something does.
+  // Train while nothing runs (and the form is there), Stop while something does.
   const sync = () => {
     const status = context.buffer.active?.status
     const busy = status === 'running' || status === 'queued'
-    train.disabled = busy || !context.buffer.server
+    train.disabled = busy || !context.buffer.server || !inputs.length
     stop.disabled = !busy
   }
-  return { node, sync }
+  const stopLoading = demo(context, SCHEMA, message, (openapi) => {
+    try {
+      const fields = trainFields(openapi, context.pace)
+      inputs = fields.map(input)
+      buttons.before(...fields.map((field, i) => el('label', {}, el('span', { text: field.label }), inputs[i])))
+      setText(message, '')
+    } catch (error) {
+      setText(message, error.message)
+    }
+    sync()
+  })
+  sync()
+  return { node, sync, stop: stopLoading }
 }

@@ -5,16 +5,7 @@
 import { stateMessage } from './connection.js'
 import { el, setText } from './dom.js'
 import { sharedLive } from './live.js'
-import { PANELS, mountPanel } from './panels.js'
-
-const TITLES = {
-  overview: 'The five steps',
-  dataloader: 'DataLoader batch',
-  modes: 'train() vs eval()',
-  mnist: 'Live training',
-  progress: 'Train / validation',
-  gpu: 'Device',
-}
+import { PANELS, findPanel, mountPanel } from './panels/index.js'
 
 const live = sharedLive('envelope')
 const { connection, buffer } = live
@@ -30,15 +21,15 @@ let followed = null
 let stop = () => {}
 
 function show(name) {
-  if (name === shown || !PANELS.includes(name)) return
+  if (name === shown || !findPanel(name)) return
   stop()
   shown = name
-  for (const tab of tabs.children) tab.setAttribute('aria-current', String(tab.dataset.panel === name))
+  for (const tab of tabs.querySelectorAll('button')) tab.setAttribute('aria-current', String(tab.dataset.panel === name))
   stop = mountPanel(name, panel, context)
 }
 
-for (const name of PANELS) {
-  const tab = el('button', { type: 'button', 'data-panel': name, text: TITLES[name] })
+for (const { name, title } of PANELS) {
+  const tab = el('button', { type: 'button', 'data-panel': name, text: title })
   tab.addEventListener('click', () => {
     pinned = name === buffer.slide?.panel ? null : name
     show(name)
