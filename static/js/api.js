@@ -3,6 +3,11 @@
 
 const KEY = 'loopcast-token'
 
+/**
+ * @param {{ href: string }} location
+ * @param {Pick<History, 'state' | 'replaceState'>} history
+ * @param {Pick<Storage, 'getItem' | 'setItem'>} storage
+ */
 export function captureToken(location, history, storage) {
   const url = new URL(location.href)
   const token = url.searchParams.get('token')
@@ -14,6 +19,7 @@ export function captureToken(location, history, storage) {
   return storage.getItem(KEY)
 }
 
+/** @param {Pick<Storage, 'getItem'> | undefined} [storage] */
 export function presenterToken(storage = globalThis.sessionStorage) {
   return storage?.getItem(KEY) ?? null
 }
@@ -21,6 +27,7 @@ export function presenterToken(storage = globalThis.sessionStorage) {
 // `unreachable`: no loopcast answered (network down, or another server that does not
 // speak its JSON), so the panels wait for it rather than show an error.
 export class ApiError extends Error {
+  /** @param {string} message @param {{ status?: number, unreachable?: boolean }} [options] */
   constructor(message, { status = 0, unreachable = false } = {}) {
     super(message)
     this.status = status
@@ -28,6 +35,7 @@ export class ApiError extends Error {
   }
 }
 
+/** @param {any} data @param {{ status: number, statusText: string }} response */
 export function errorText(data, response) {
   if (Array.isArray(data?.detail)) {
     return data.detail.map((item) => `${item.loc?.at(-1) ?? 'request'}: ${item.msg}`).join('; ')
@@ -35,7 +43,21 @@ export function errorText(data, response) {
   return typeof data?.detail === 'string' ? data.detail : `${response.status} ${response.statusText}`
 }
 
+/**
+ * What `api` needs of fetch (tests pass a fake).
+ * @typedef {(url: string, init: { method: string, headers: Record<string, string>, body?: string }) => Promise<{
+ *   ok: boolean, status: number, statusText: string,
+ *   headers: { get(name: string): string | null }, json(): Promise<any> }>} Fetch
+ */
+
+/**
+ * The JSON answer of a loopcast endpoint; an ApiError says what went wrong.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, token?: string | null, fetchImpl?: Fetch }} [options]
+ * @returns {Promise<any>}
+ */
 export async function api(path, { method = 'GET', body, token = presenterToken(), fetchImpl = globalThis.fetch } = {}) {
+  /** @type {Record<string, string>} */
   const headers = {}
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (token && method !== 'GET') headers.Authorization = `Bearer ${token}`
@@ -60,6 +82,7 @@ export async function api(path, { method = 'GET', body, token = presenterToken()
 // asked once per tab, however often a slide is entered. Failures are not kept.
 const cache = new Map()
 
+/** @param {string} path @param {(path: string) => Promise<any>} [request] @returns {Promise<any>} */
 export function cachedGet(path, request = api) {
   if (!cache.has(path)) {
     const answer = request(path)
@@ -73,6 +96,7 @@ export function cachedGet(path, request = api) {
 // request per tab while it is under way, however many ask. Nothing is kept after it.
 const pending = new Map()
 
+/** @param {string} path @param {(path: string) => Promise<any>} [request] @returns {Promise<any>} */
 export function sharedGet(path, request = api) {
   if (!pending.has(path)) {
     const answer = request(path)

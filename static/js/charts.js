@@ -9,9 +9,23 @@ export const FROM_ZERO = { y: { range: (_plot, _min, max) => [0, max > 0 ? max *
 
 // `bands`: uPlot's fills between two series (a min–max envelope). `build(columns)` is given
 // the plot's width in CSS pixels, so data can be binned to one bin per pixel column.
+/**
+ * @typedef {object} LineChartOptions
+ * @property {(import('../vendor/uPlot.esm.js').Series & { label?: string, class?: string })[]} series
+ * @property {string} xLabel
+ * @property {string} yLabel
+ * @property {number} [height]
+ * @property {Record<string, any>} [scales]
+ * @property {number[]} [xIncrs]
+ * @property {(value: number) => string} [yFormat]
+ * @property {import('../vendor/uPlot.esm.js').Band[]} [bands]
+ */
+
+/** @param {HTMLElement} element @param {LineChartOptions} options */
 export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs, yFormat, bands }) {
   const width = () => Math.max(200, element.clientWidth || 480)
   const right = series.find((s) => s.scale === 'right')
+  /** @type {import('../vendor/uPlot.esm.js').Options} */
   const options = {
     width: width(),
     height,

@@ -8,6 +8,25 @@
 export const PING_MS = 10_000
 export const STALE_MS = 25_000
 
+/**
+ * The page's address, as far as the stream needs it.
+ * @typedef {{ protocol: string, host: string }} Place
+ */
+
+/**
+ * What the connection needs of a WebSocket (tests pass a fake).
+ * @typedef {{ send(data: string): void, close(): void,
+ *   onopen: ((event: any) => void) | null, onmessage: ((event: { data: any }) => void) | null,
+ *   onclose: ((event: any) => void) | null }} Socket
+ */
+
+/**
+ * Timers, and the clock and dice the connection reads (tests run them by hand).
+ * @typedef {{ schedule: (fn: () => void, ms: number) => any, cancel: (handle: any) => void,
+ *   now: () => number, random: () => number }} Timers
+ */
+
+/** @param {Place} location @param {number | null} run @param {number} seq @param {string} [detail] */
 export function streamUrl(location, run, seq, detail = 'full') {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   const resume = run != null && seq > 0 ? `&since=${seq}&run=${run}` : ''
@@ -34,6 +53,7 @@ export function stateMessage(state) {
   return null
 }
 
+/** @type {Timers} */
 const browserTimers = {
   schedule: (fn, ms) => setTimeout(fn, ms),
   cancel: (handle) => clearTimeout(handle),
@@ -43,6 +63,10 @@ const browserTimers = {
 
 export class Connection {
   // state: 'connecting' until the first open, then 'open' or 'reconnecting'.
+  /**
+   * @param {{ location: Place, WebSocketImpl: new (url: string) => Socket,
+   *   timers?: Partial<Timers>, detail?: string }} options
+   */
   constructor({ location, WebSocketImpl, timers = browserTimers, detail = 'full' }) {
     this.location = location
     this.detail = detail

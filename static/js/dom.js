@@ -1,5 +1,13 @@
 // Tiny DOM helpers. Text only: data from the server (run names!) never becomes HTML.
 
+/**
+ * An element with attributes (`class`, `text`: its text, any other: an attribute) and children.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {...(Node | string)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag)
   for (const [name, value] of Object.entries(attributes)) {
@@ -11,6 +19,7 @@ export function el(tag, attributes = {}, ...children) {
   return node
 }
 
+/** @param {Node} node @param {string} text */
 export function setText(node, text) {
   node.textContent = text
 }

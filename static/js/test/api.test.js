@@ -7,9 +7,11 @@ function storage() {
   return { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v) }
 }
 
+let last // the last request a fake answered
+
 function answer(status, body, type = 'application/json') {
   return async (url, init) => {
-    answer.last = { url, init }
+    last = { url, init }
     return {
       ok: status < 400,
       status,
@@ -34,7 +36,7 @@ test('without a token in the URL nothing is rewritten and the stored one is kept
   const replaced = []
   const store = storage()
   store.setItem('loopcast-token', 'kept')
-  const token = captureToken({ href: 'http://h:8000/#/2' }, { replaceState: () => replaced.push(1) }, store)
+  const token = captureToken({ href: 'http://h:8000/#/2' }, { state: null, replaceState: () => replaced.push(1) }, store)
   assert.equal(token, 'kept')
   assert.equal(replaced.length, 0)
   assert.equal(presenterToken(storage()), null)
@@ -42,10 +44,10 @@ test('without a token in the URL nothing is rewritten and the stored one is kept
 
 test('mutating calls send the token as a Bearer header, reads do not', async () => {
   await api('/api/runs', { method: 'POST', body: { epochs: 1 }, token: 'T', fetchImpl: answer(201, { id: 1 }) })
-  assert.equal(answer.last.init.headers.Authorization, 'Bearer T')
-  assert.equal(answer.last.init.body, '{"epochs":1}')
+  assert.equal(last.init.headers.Authorization, 'Bearer T')
+  assert.equal(last.init.body, '{"epochs":1}')
   await api('/api/runs', { token: 'T', fetchImpl: answer(200, { runs: [] }) })
-  assert.equal(answer.last.init.headers.Authorization, undefined)
+  assert.equal(last.init.headers.Authorization, undefined)
 })
 
 test("loopcast's errors are shown; anything else means it is not there", async () => {

@@ -6,6 +6,9 @@ import { bucketColumns as buckets } from './bucketcolumns.js'
 
 class FakeSocket {
   static made = []
+  onopen = null
+  onmessage = null
+  onclose = null
   constructor(url) {
     this.url = url
     this.sent = []
@@ -142,7 +145,7 @@ test('a gap in the points makes the tab resync, a duplicate does not', () => {
 })
 
 test('open() makes one socket; close() stops reconnecting', () => {
-  const { conn, timers, socket } = connection()
+  const { conn, timers } = connection()
   conn.open()
   assert.equal(FakeSocket.made.length, 1)
   conn.close()
@@ -207,12 +210,10 @@ test('live state: the buffer is updated before panels hear of a message', () => 
 
 test('one connection per tab, however many panels ask', async () => {
   const listeners = []
-  globalThis.window = {
-    location: { protocol: 'http:', host: 'h:8000' },
-    WebSocket: FakeSocket,
-    addEventListener: (name) => listeners.push(name),
-  }
-  globalThis.document = { addEventListener: (name) => listeners.push(name), visibilityState: 'visible' }
+  Object.assign(globalThis, {
+    window: { location: { protocol: 'http:', host: 'h:8000' }, WebSocket: FakeSocket, addEventListener: (name) => listeners.push(name) },
+    document: { addEventListener: (name) => listeners.push(name), visibilityState: 'visible' },
+  })
   FakeSocket.made = []
   try {
     const { sharedConnection } = await import('../connection.js')
