@@ -9,6 +9,7 @@ import pytest
 
 from tests.live import REPO
 
+# Not bench.venue: it needs root and network namespaces, and shapes a link for minutes.
 BENCHMARKS = ("throughput", "fanout", "click", "accuracy", "stage")
 
 
