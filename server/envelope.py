@@ -15,9 +15,10 @@ BUCKET_COLUMNS = ("first_seq", "last_seq", "loss_min", "loss_max", "loss_mean", 
 SNAPSHOT_BUCKETS = 500
 
 
-def _digits(value: float, significant: int) -> float:
-    # float32's 7 significant digits, as points carry: more would be noise paid per viewer.
-    return float(f"{value:.{significant}g}")
+def significant(value: float, digits: int = 7) -> float:
+    """float32's 7 significant digits by default, as points carry: a float64's 17 would be
+    noise that every viewer is sent."""
+    return float(f"{value:.{digits}g}")
 
 
 def empty_buckets() -> Columns:
@@ -41,7 +42,7 @@ def summarise(points: Columns, after: int, upto: int, most: int) -> Columns:
         # A diverged run's losses are null (inf/NaN): a bucket of only those has null loss.
         buckets["loss_min"].append(min(finite) if finite else None)
         buckets["loss_max"].append(max(finite) if finite else None)
-        buckets["loss_mean"].append(_digits(sum(finite) / len(finite), 7) if finite else None)
-        buckets["acc_mean"].append(_digits(sum(acc[start:end]) / (end - start), 6))
+        buckets["loss_mean"].append(significant(sum(finite) / len(finite)) if finite else None)
+        buckets["acc_mean"].append(significant(sum(acc[start:end]) / (end - start), 6))
         buckets["t"].append(t[end - 1])
     return buckets

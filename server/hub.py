@@ -29,9 +29,10 @@ Send = Callable[[str], Awaitable[None]]
 # Sends per second the whole crowd may cost, and the longest a point may wait for a wake.
 SENDS_PER_SECOND = 12_000
 MAX_INTERVAL = 0.075
-# Envelope viewers: at most 8 wakes a second, each one bucket of ~200 bytes: under 2 KiB/s
-# a phone, epochs and viewer counts included. A tick a little early (jitter) counts as due.
-ENVELOPE_INTERVAL = 0.125
+# Envelope viewers: at most 5 wakes a second, each one bucket of ~200 bytes and at most one
+# epoch: under 2 KiB/s a phone whatever the training speed, viewer counts included. A tick a
+# little early (jitter) counts as due.
+ENVELOPE_INTERVAL = 0.2
 EARLY_TICK_SLACK = 0.01
 
 
@@ -176,34 +177,49 @@ class Hub:
         if log is not None and cursor.run != log.id:
             return [self.snapshot(cursor, since=0)]
         messages: list[str] = []
-        if log is not None:
+        if log is not None and cursor.detail == "envelope":
+            messages += self._envelope_pending(log, cursor)
+        elif log is not None:
             while cursor.epochs < len(log.epochs):
                 epoch = log.epochs[cursor.epochs]
                 if cursor.seq < epoch["last_seq"]:
                     messages.append(log.live_message(cursor.detail, cursor.seq, epoch["last_seq"]))
                     cursor.seq = epoch["last_seq"]
-                messages.append(encode({"type": "epoch", "run": log.id, **epoch}))
+                messages.append(log.epoch_messages[cursor.epochs])
                 cursor.epochs += 1
             if cursor.seq < log.last_seq:
                 messages.append(log.live_message(cursor.detail, cursor.seq, log.last_seq))
                 cursor.seq = log.last_seq
-            if cursor.status != log.status:
-                cursor.status = log.status
-                status = {
-                    "status": log.status,
-                    "reason": log.info.get("reason"),
-                    # An ended run's times, so no viewer asks the API for them (a paced
-                    # run's caption): null while it runs.
-                    "wall_s": log.info.get("wall_s"),
-                    "unpaced_s": log.info.get("unpaced_s"),
-                }
-                messages.append(encode({"type": "status", "run": log.id, **status}))
+        if log is not None and cursor.status != log.status:
+            cursor.status = log.status
+            status = {
+                "status": log.status,
+                "reason": log.info.get("reason"),
+                # An ended run's times, so no viewer asks the API for them (a paced
+                # run's caption): null while it runs.
+                "wall_s": log.info.get("wall_s"),
+                "unpaced_s": log.info.get("unpaced_s"),
+            }
+            messages.append(encode({"type": "status", "run": log.id, **status}))
         if cursor.slide_version != self._slide_version:
             cursor.slide_version = self._slide_version
             messages.append(encode({"type": "slide", "run": self.run_id, **(self.slide or {})}))
         if cursor.viewers_version != self._viewers_version:
             cursor.viewers_version = self._viewers_version
             messages.append(encode({"type": "viewers", "run": self.run_id, "count": self.viewers}))
+        return messages
+
+    def _envelope_pending(self, log: RunLog, cursor: Cursor) -> list[str]:
+        """One wake of an envelope viewer: one bucket with every point since its last, then
+        the newest epoch that ended meanwhile. A GPU ends epochs faster than the wakes:
+        those in between are in the run object and in every snapshot, not sent live."""
+        messages: list[str] = []
+        if cursor.seq < log.last_seq:
+            messages.append(log.live_message("envelope", cursor.seq, log.last_seq))
+            cursor.seq = log.last_seq
+        if cursor.epochs < len(log.epochs):
+            cursor.epochs = len(log.epochs)
+            messages.append(log.epoch_messages[-1])
         return messages
 
     @contextlib.asynccontextmanager

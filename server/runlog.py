@@ -51,6 +51,8 @@ class RunLog:
         # Each epoch result carries `last_seq`, the last point of its epoch, so a viewer
         # that is behind receives points and epochs in the order they happened.
         self.epochs: list[Row] = list(info.get("epochs", []))
+        # Encoded once for every viewer.
+        self.epoch_messages = [encode({"type": "epoch", "run": self.id, **e}) for e in self.epochs]
         # Per append (one worker tick): its first seq and when the worker had its points.
         self._tick_first: list[int] = []
         self._tick_created: list[float] = []
@@ -86,6 +88,7 @@ class RunLog:
     def add_epoch(self, epoch: Row) -> None:
         self.epochs.append({**epoch, "last_seq": self.last_seq})
         self.info["epochs"] = self.epochs
+        self.epoch_messages.append(encode({"type": "epoch", "run": self.id, **self.epochs[-1]}))
 
     def slice(self, after: int, upto: int) -> Columns:
         return {name: self.columns[name][after:upto] for name in POINT_COLUMNS}
@@ -94,13 +97,16 @@ class RunLog:
         """Points after..upto as one message, encoded once for every viewer at that cursor:
         every point, or (envelope) one bucket that summarises them.
 
-        `created` is when its oldest point was made, so a viewer can measure its delay."""
+        `created` is when its oldest point was made (a bucket's: its newest), so a viewer
+        can measure its delay."""
 
         def make() -> str:
-            created = self._tick_created[bisect_right(self._tick_first, after + 1) - 1]
             if detail == "envelope":
+                # A bucket exists once its last point does: stamped with that point's tick.
+                created = self._tick_created[bisect_right(self._tick_first, upto) - 1]
                 columns = summarise(self.columns, after, upto, most=1)
                 return encode({"type": "buckets", "run": self.id, **columns, "created": created})
+            created = self._tick_created[bisect_right(self._tick_first, after + 1) - 1]
             points = self.slice(after, upto)
             return encode({"type": "points", "run": self.id, **points, "created": created})
 

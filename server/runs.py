@@ -5,6 +5,7 @@ import math
 import time
 from typing import Any
 
+from server.envelope import significant
 from server.hub import Hub
 from server.runlog import RunLog
 from server.store import EPOCH_COLUMNS, Columns, Row, Store
@@ -55,7 +56,9 @@ def point_columns(message: Points) -> Columns:
 
 
 def epoch_row(message: Epoch) -> Row:
-    return {name: getattr(message, name) for name in EPOCH_COLUMNS}
+    """An epoch's results, its figures with float32's digits, as points carry."""
+    row = {name: significant(getattr(message, name)) for name in EPOCH_COLUMNS}
+    return {**row, "epoch": message.epoch}
 
 
 def started_fields(message: Started) -> Row:

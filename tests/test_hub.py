@@ -215,3 +215,20 @@ def test_subscribe_counts_a_viewer_while_inside_and_stops_its_sender() -> None:
         assert hub.viewers == 0
 
     asyncio.run(scenario())
+
+
+def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
+    log = new_log()
+    hub.set_run(log)
+    cursor = Cursor(detail="envelope")
+    assert "buckets" in json.loads(hub.pending(cursor)[0])
+    log.info["status"] = "running"
+    for epoch in (1, 2, 3):  # a GPU: three epochs between two wakes
+        log.append(points(log.last_seq + 1, 10))
+        log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8})
+    log.append(points(31, 5))
+    sent = decode(hub.pending(cursor))
+    assert [m["type"] for m in sent] == ["buckets", "epoch", "status"]
+    assert (sent[0]["first_seq"], sent[0]["last_seq"]) == ([1], [35])
+    assert sent[1]["epoch"] == 3 and sent[1]["last_seq"] == 30
+    assert hub.pending(cursor) == []
