@@ -11,7 +11,7 @@ from typing import Any
 from bench.common import data_dir, parser, report
 from bench.crowd import start_server
 from server.training.config import ModelName
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 def time_to(

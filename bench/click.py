@@ -10,7 +10,7 @@ from typing import Any
 
 from bench.common import data_dir, median, parser, percentile, report
 from bench.crowd import start_server
-from tests.live import LiveServer, Viewer
+from support.live import LiveServer, Viewer
 
 
 def first_point(live: LiveServer, viewer: Viewer) -> dict[str, float]:

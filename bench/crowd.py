@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from bench.common import cpu_seconds, raise_fd_limit
-from tests.live import LiveServer
+from support.live import LiveServer
 
 LOOPBACK = "127.0.0.1"
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.common import cpu_seconds, data_dir, median, parser, report, rss_bytes
 from bench.crowd import Crowd, start_server, wait_viewers
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 def idle_memory(live: LiveServer, count: int) -> dict[str, Any]:

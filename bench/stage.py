@@ -23,7 +23,7 @@ from typing import Any
 from bench.common import cpu_seconds, data_dir, parser, report
 from bench.crowd import Crowd, start_server, wait_run, wait_viewers
 from server.training.standin import steps_per_epoch
-from tests.live import LiveServer
+from support.live import LiveServer
 
 DETAILS = ("envelope", "full")
 LONG_RUNS_RATE = 20_000.0  # the stand-in's rate for the 12- and 50-epoch runs

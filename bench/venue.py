@@ -22,7 +22,7 @@ from typing import Any
 from bench.common import data_dir, parser, report
 from bench.crowd import Crowd, start_server, wait_run, wait_viewers
 from bench.viewers import VENUE_SERVER
-from tests.live import LiveServer
+from support.live import LiveServer
 
 NAMESPACE = "loopcast-venue"
 HOST_END, VENUE_END = "lcvenue0", "lcvenue1"

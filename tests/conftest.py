@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from server.data.synthetic import write_synthetic_dataset
-from tests.live import LiveServer
+from support.live import LiveServer
 
 # Small enough that an epoch of the mlp takes well under a second on 2 cores.
 TRAIN_IMAGES, TEST_IMAGES = 2000, 500

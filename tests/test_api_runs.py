@@ -9,7 +9,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.live import TOKEN, LiveServer
+from support.live import TOKEN, LiveServer
 
 VALID_NAMES = {"mlp", "cnn", "adam", "sgd", "mnist"}
 BAD_CONFIGS = [

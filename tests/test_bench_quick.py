@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import REPO
+from support.live import REPO
 
 # Not bench.venue: it needs root and network namespaces, and shapes a link for minutes.
 BENCHMARKS = ("throughput", "fanout", "click", "accuracy", "stage")

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.live import REPO
+from support.live import REPO
 
 
 def loopcast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,7 @@ the CPU-vs-GPU race."""
 
 import base64
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 def test_a_real_dataloader_batch_with_the_seed_shapes(server: LiveServer) -> None:

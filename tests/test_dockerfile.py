@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import REPO
+from support.live import REPO
 
 Instruction = tuple[str, str]  # (keyword in upper case, its arguments on one line)
 

@@ -14,7 +14,7 @@ from websockets.sync.client import connect
 
 from server.envelope import BUCKET_COLUMNS, SNAPSHOT_BUCKETS, summarise
 from server.hub import EARLY_TICK_SLACK, ENVELOPE_INTERVAL
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 def assert_exact(buckets: dict[str, list[Any]], points: dict[str, list[Any]], after: int) -> None:

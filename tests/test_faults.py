@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 pytestmark = pytest.mark.slow
 

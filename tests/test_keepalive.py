@@ -9,7 +9,7 @@ import time
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.live import LiveServer, Viewer
+from support.live import LiveServer, Viewer
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 # Small generated data: 2,000 training images, so 32 batches of 64 an epoch.
 TRAIN_IMAGES = 2000

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from tests.live import REPO, LiveServer
+from support.live import REPO, LiveServer
 
 
 def test_unbuilt_deck_says_how_to_build_it(make_server: type[LiveServer], tmp_path: Path) -> None:

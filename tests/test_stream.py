@@ -6,7 +6,7 @@ import socket
 import time
 from typing import Any
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 def assert_contiguous(seq: list[int], last: int) -> None:

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from server.data.datasets import missing_files
 from server.data.paths import default_data_dir
-from tests.live import REPO, LiveServer
+from support.live import REPO, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -6,8 +6,8 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, WebSocketRoute
 
+from support.live import TOKEN, LiveServer
 from tests.browser.conftest import shot
-from tests.live import TOKEN, LiveServer
 
 STATE = """() => {
   const r = loopcast.buffer.active

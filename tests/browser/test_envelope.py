@@ -7,9 +7,9 @@ from typing import Any
 
 from playwright.sync_api import Page, Request, Route, WebSocketRoute
 
+from support.live import LiveServer
 from tests.browser.conftest import shot
 from tests.browser.test_deck import open_presenter, wait_for
-from tests.live import LiveServer
 
 # Pixels of the band's fill, rgba(217, 72, 15, 0.25) on the transparent plot, counted on the
 # MNIST panel's canvas (the mean line and the edges are drawn over parts of it).

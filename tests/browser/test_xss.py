@@ -3,7 +3,7 @@ pages forbid inline script and foreign origins."""
 
 from typing import Any
 
-from tests.live import TOKEN, LiveServer
+from support.live import TOKEN, LiveServer
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 

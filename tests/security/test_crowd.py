@@ -16,7 +16,7 @@ import pytest
 import websockets
 import websockets.sync.client
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ text on the deck and the audience page, is tests/browser/test_xss.py.)"""
 
 import pytest
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 def policy(header: str) -> dict[str, list[str]]:

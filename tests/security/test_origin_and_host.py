@@ -7,7 +7,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from server.data.synthetic import write_synthetic_dataset
 from server.runs import STOP_GRACE_SECONDS
-from tests.live import LiveServer
+from support.live import LiveServer
 
 pytestmark = pytest.mark.slow
 

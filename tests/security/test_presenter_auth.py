@@ -7,7 +7,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from server.api import deps
-from tests.live import TOKEN, LiveServer
+from support.live import TOKEN, LiveServer
 
 MUTATIONS = [
     ("/api/runs", {"epochs": 1}),

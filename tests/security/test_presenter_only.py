@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import TOKEN, LiveServer
+from support.live import TOKEN, LiveServer
 
 
 def test_the_token_never_reaches_the_access_log(server: LiveServer) -> None:

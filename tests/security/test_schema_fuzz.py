@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 pytestmark = pytest.mark.slow
 

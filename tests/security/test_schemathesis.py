@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import TOKEN, LiveServer
+from support.live import TOKEN, LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.live import LiveServer
+from support.live import LiveServer
 
 ALLOWED_CLOSES = {1003, 1007, 1008, 1009}
 

@@ -26,7 +26,7 @@ from server.training.protocol import (
     Train,
     WorkerOptions,
 )
-from tests.live import REPO, LiveServer
+from support.live import REPO, LiveServer
 
 SPAWN = multiprocessing.get_context("spawn")  # as the supervisor starts the worker
 
