@@ -9,7 +9,7 @@ from server.envelope import significant
 from server.hub import Hub
 from server.runlog import RunLog
 from server.store import EPOCH_COLUMNS, Columns, Row, Store
-from server.supervisor import Supervisor, WorkerUnavailable
+from server.supervisor import Supervisor, WorkerState, WorkerUnavailable
 from server.training.config import TrainConfig
 from server.training.protocol import (
     ACTIVE,
@@ -77,6 +77,10 @@ class RunManager:
         self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
         self.active: RunLog | None = None
 
+    def start(self) -> None:
+        """Start the worker (in the lifespan, on the event loop); it warms up meanwhile."""
+        self.supervisor.start()
+
     # Commands from the API (event loop).
 
     def start_run(self, config: TrainConfig) -> Row:
@@ -106,6 +110,14 @@ class RunManager:
         self.supervisor.send(Stop(run_id))
         self._enforce_stop(run_id, "stopped by the presenter", STOP_GRACE_SECONDS)
         return self.active.info
+
+    async def ask_worker(self, name: str, args: dict[str, Any], wait: float) -> dict[str, Any]:
+        """A demo result from the worker (raises WorkerUnavailable, DemoFailed, TimeoutError)."""
+        return await self.supervisor.request(name, args, wait)
+
+    def set_slide(self, page: int, panel: str | None) -> None:
+        """The presenter's current slide, sent to every viewer."""
+        self.hub.set_slide(page, panel)
 
     def _enforce_stop(self, run_id: int, reason: str, after: float) -> None:
         asyncio.get_running_loop().call_later(after, self._stop_overdue, run_id, reason)
@@ -183,6 +195,17 @@ class RunManager:
                 )
 
     # Read side.
+
+    def worker_state(self) -> WorkerState:
+        return self.supervisor.state
+
+    def worker_error(self) -> str | None:
+        """Why the last worker ended, if it failed."""
+        return self.supervisor.last_error
+
+    def list_runs(self) -> list[Row]:
+        """The newest runs first, without their points or epochs."""
+        return self.store.list_runs()
 
     def run_details(self, run_id: int) -> Row | None:
         run = self.store.get_run(run_id)
