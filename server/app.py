@@ -13,6 +13,7 @@ from server.api.pages import mount_pages
 from server.config import Settings
 from server.guards import HostGuard, SecurityHeaders
 from server.hub import Hub
+from server.presenter import Presenter
 from server.runs import RunManager
 from server.store import Store
 from server.training.protocol import WorkerOptions
@@ -33,12 +34,10 @@ def create_app(settings: Settings) -> FastAPI:
             standin_rate=settings.standin_rate,
         )
         manager = RunManager(store, options)
-        hub = manager.hub
-        app.state.settings, app.state.hub, app.state.manager = settings, hub, manager
-        app.state.slide_order = status.SlideOrder()
-        app.state.last_race = None  # the presenter's last CPU-vs-GPU race (api/demo.py)
-        manager.supervisor.start()
-        announcer = asyncio.create_task(_announce_viewers(hub))
+        # What routes reach, through server/api/deps.py only (settings: set below).
+        app.state.manager, app.state.presenter = manager, Presenter()
+        manager.start()
+        announcer = asyncio.create_task(_announce_viewers(manager.hub))
         try:
             yield
         finally:

@@ -3,9 +3,10 @@ a CPU-vs-GPU race."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, status
 
-from server.api.deps import Manager, Presenter, errors, worker_unavailable
+from server.api.deps import CurrentPresenter, Manager, PresenterToken, errors, worker_unavailable
+from server.api.schemas import Batch, Modes, Profile, Race
 from server.supervisor import DemoFailed, WorkerUnavailable
 from server.training.config import DatasetName
 
@@ -17,7 +18,7 @@ DEMO_TIMEOUT = 60.0
 
 async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, Any]:
     try:
-        return await manager.supervisor.request(name, args, DEMO_TIMEOUT)
+        return await manager.ask_worker(name, args, DEMO_TIMEOUT)
     except WorkerUnavailable as error:
         raise worker_unavailable(str(error)) from error
     except TimeoutError as error:
@@ -27,7 +28,7 @@ async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, A
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
 
 
-@router.get("/batch", responses=errors(409, 503))
+@router.get("/batch", response_model=Batch, responses=errors(409, 503))
 async def batch(
     manager: Manager,
     dataset: DatasetName = "mnist",
@@ -36,32 +37,36 @@ async def batch(
     return await _ask(manager, "batch", {"dataset": dataset, "index": index})
 
 
-@router.get("/modes", responses=errors(409, 503))
+@router.get("/modes", response_model=Modes, responses=errors(409, 503))
 async def modes(manager: Manager) -> dict[str, Any]:
     return await _ask(manager, "modes", {})
 
 
-@router.get("/profile", responses=errors(409, 503))
+@router.get("/profile", response_model=Profile, responses=errors(409, 503))
 async def profile(manager: Manager) -> dict[str, Any]:
     return await _ask(manager, "profile", {})
 
 
-@router.post("/race", dependencies=[Presenter], responses=errors(401, 409, 503))
-async def race(manager: Manager, request: Request) -> dict[str, Any]:
+@router.post(
+    "/race",
+    response_model=Race,
+    dependencies=[PresenterToken],
+    responses=errors(401, 409, 503),
+)
+async def race(manager: Manager, presenter: CurrentPresenter) -> dict[str, Any]:
     """The same training on the CPU, then on the GPU, a few seconds each; 409 without a GPU.
 
     The presenter's only: it holds the worker for seconds, so it never runs during a run."""
     if manager.active is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, "a run is training: race after it ends")
     result = await _ask(manager, "race", {})
-    request.app.state.last_race = result
+    presenter.last_race = result
     return result
 
 
-@router.get("/race", responses=errors(404))
-async def last_race(request: Request) -> dict[str, Any]:
+@router.get("/race", response_model=Race, responses=errors(404))
+async def last_race(presenter: CurrentPresenter) -> dict[str, Any]:
     """The presenter's last race, for every viewer; 404 before the first."""
-    result: dict[str, Any] | None = request.app.state.last_race
-    if result is None:
+    if presenter.last_race is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no race yet")
-    return result
+    return presenter.last_race

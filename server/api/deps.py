@@ -1,26 +1,49 @@
-"""Shared request dependencies: the run manager, the settings, and the presenter check."""
+"""The routes' one way to what the server holds (`app.state`, set in the lifespan): the run
+manager, its hub, the presenter's state and the settings, as `Annotated` dependencies
+(HTTP and WebSocket routes alike; tests swap them with `dependency_overrides`), the
+presenter check, and the error answers routes document."""
 
 import secrets
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, HTTPException, Path, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.requests import HTTPConnection
 
 from server.config import Settings
+from server.hub import Hub
+from server.presenter import Presenter
 from server.runs import RunManager
 
 _bearer = HTTPBearer(auto_error=False, description="The presenter token")
 
 
-def get_manager(request: Request) -> RunManager:
-    manager: RunManager = request.app.state.manager
+def get_settings(connection: HTTPConnection) -> Settings:
+    settings: Settings = connection.app.state.settings
+    return settings
+
+
+def get_manager(connection: HTTPConnection) -> RunManager:
+    manager: RunManager = connection.app.state.manager
     return manager
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def get_hub(manager: Annotated[RunManager, Depends(get_manager)]) -> Hub:
+    return manager.hub
+
+
+def get_presenter(connection: HTTPConnection) -> Presenter:
+    presenter: Presenter = connection.app.state.presenter
+    return presenter
+
+
+CurrentSettings = Annotated[Settings, Depends(get_settings)]
+Manager = Annotated[RunManager, Depends(get_manager)]
+ViewerHub = Annotated[Hub, Depends(get_hub)]
+CurrentPresenter = Annotated[Presenter, Depends(get_presenter)]
+# SQLite's integers: a larger id is a 422, not an overflow.
+RunId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a run's id")]
 
 
 def secrets_match(given: str, expected: str) -> bool:
@@ -29,13 +52,12 @@ def secrets_match(given: str, expected: str) -> bool:
 
 
 def require_presenter(
-    request: Request,
+    settings: CurrentSettings,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
     """401 unless the request carries the presenter token, compared in constant time."""
-    expected: str = request.app.state.settings.token
     given = credentials.credentials if credentials else ""
-    if not (given and secrets_match(given, expected)):
+    if not (given and secrets_match(given, settings.token)):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "presenter token missing or wrong: send 'Authorization: Bearer <token>'",
@@ -43,11 +65,7 @@ def require_presenter(
         )
 
 
-Manager = Annotated[RunManager, Depends(get_manager)]
-# SQLite's integers: a larger id is a 422, not an overflow.
-RunId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a run's id")]
-CurrentSettings = Annotated[Settings, Depends(get_settings)]
-Presenter = Depends(require_presenter)
+PresenterToken = Depends(require_presenter)
 
 
 # How long a client told 503 waits before asking again: a worker warms up in seconds.

@@ -2,13 +2,13 @@
 
 import csv
 import io
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from server.api.deps import Manager, Presenter, RunId, errors, worker_unavailable
+from server.api.deps import Manager, PresenterToken, RunId, errors, worker_unavailable
+from server.api.schemas import Run, RunDetails, RunList
 from server.runs import RunActive, RunNotActive
-from server.store import POINT_COLUMNS
+from server.store import POINT_COLUMNS, Row
 from server.supervisor import WorkerUnavailable
 from server.training.config import TrainConfig
 
@@ -18,10 +18,11 @@ router = APIRouter(prefix="/api/runs", tags=["runs"])
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Presenter],
+    response_model=Run,
+    dependencies=[PresenterToken],
     responses=errors(400, 401, 409, 503),
 )
-async def start_run(manager: Manager, config: TrainConfig | None = None) -> dict[str, Any]:
+async def start_run(manager: Manager, config: TrainConfig | None = None) -> Row:
     # async, so it runs on the event loop: check-and-start cannot interleave with another click.
     try:
         return manager.start_run(config or TrainConfig())
@@ -34,10 +35,11 @@ async def start_run(manager: Manager, config: TrainConfig | None = None) -> dict
 @router.post(
     "/{run_id}/stop",
     status_code=status.HTTP_202_ACCEPTED,
-    dependencies=[Presenter],
+    response_model=Run,
+    dependencies=[PresenterToken],
     responses=errors(401, 409, 503),
 )
-async def stop_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
+async def stop_run(run_id: RunId, manager: Manager) -> Row:
     try:
         return manager.stop_run(run_id)
     except RunNotActive as error:
@@ -46,20 +48,20 @@ async def stop_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
         raise worker_unavailable(str(error)) from error
 
 
-@router.get("")
-def list_runs(manager: Manager) -> dict[str, list[dict[str, Any]]]:
-    return {"runs": manager.store.list_runs()}
+@router.get("", response_model=RunList)
+def list_runs(manager: Manager) -> dict[str, list[Row]]:
+    return {"runs": manager.list_runs()}
 
 
-def _details(manager: Manager, run_id: int) -> dict[str, Any]:
+def _details(manager: Manager, run_id: int) -> Row:
     run = manager.run_details(run_id)
     if run is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id}")
     return run
 
 
-@router.get("/{run_id}", responses=errors(404))
-def get_run(run_id: RunId, manager: Manager) -> dict[str, Any]:
+@router.get("/{run_id}", response_model=RunDetails, responses=errors(404))
+def get_run(run_id: RunId, manager: Manager) -> Row:
     return _details(manager, run_id)
 
 

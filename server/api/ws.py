@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import JSONResponse
 
+from server.api.deps import CurrentSettings, ViewerHub
 from server.config import Settings
 from server.hub import Hub
 from server.runlog import DETAILS, Detail, encode
@@ -30,12 +31,12 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
 @router.websocket("/ws")
 async def stream(
     websocket: WebSocket,
+    settings: CurrentSettings,
+    hub: ViewerHub,
     since: Annotated[int, Query(ge=0)] = 0,
     run: Annotated[int | None, Query(ge=0)] = None,
     detail: str = "full",
 ) -> None:
-    settings: Settings = websocket.app.state.settings
-    hub: Hub = websocket.app.state.hub
     if detail not in DETAILS:
         # Refused at the handshake with a plain HTTP answer a developer can read.
         bad = {"loc": ["query", "detail"], "msg": f"detail must be one of {', '.join(DETAILS)}"}
