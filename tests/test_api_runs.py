@@ -125,6 +125,34 @@ def test_run_lifecycle(server: LiveServer) -> None:
     assert server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth).status_code == 409
 
 
+# What the browser reads of a run object (static/js, slides/); the answers' response
+# models must not filter any of it out.
+RUN_FIELDS = {
+    *("id", "name", "status", "reason", "config", "device", "device_name", "torch_version"),
+    *("steps_per_epoch", "total_steps", "created_at", "started_at", "finished_at"),
+    *("last_seq", "wall_s", "unpaced_s"),
+}
+EPOCH_FIELDS = {"epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", "t"}
+
+
+def test_run_objects_keep_every_field(server: LiveServer) -> None:
+    run = server.start_run(epochs=3, pace_s=6)  # an epoch every 2 s
+    assert set(run) == RUN_FIELDS | {"epochs"}
+    while not server.http.get(f"/api/runs/{run['id']}").json()["epochs"]:
+        time.sleep(0.05)
+    stopped = server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth).json()
+    assert set(stopped) == RUN_FIELDS | {"epochs"}
+    # The live run's epochs carry their last point, as the stream's do.
+    assert set(stopped["epochs"][0]) == EPOCH_FIELDS | {"last_seq"}
+    assert stopped["config"] == run["config"]
+    details = server.wait_run(run["id"])
+    assert set(details) == RUN_FIELDS | {"epochs", "points"}
+    assert set(details["epochs"][0]) == EPOCH_FIELDS
+    assert set(details["points"]) == {"seq", "step", "epoch", "loss", "acc", "t"}
+    listed = server.http.get("/api/runs").json()["runs"][0]
+    assert listed["id"] == run["id"] and set(listed) == RUN_FIELDS
+
+
 def test_history_details_and_csv(server: LiveServer) -> None:
     first = server.start_run(epochs=1)
     server.wait_run(first["id"])
