@@ -29,10 +29,10 @@ Send = Callable[[str], Awaitable[None]]
 # Sends per second the whole crowd may cost, and the longest a point may wait for a wake.
 SENDS_PER_SECOND = 12_000
 MAX_INTERVAL = 0.075
-# Envelope viewers: at most 5 wakes a second, each one bucket of ~200 bytes and at most one
-# epoch: under 2 KiB/s a phone whatever the training speed, viewer counts included. A tick a
-# little early (jitter) counts as due.
-ENVELOPE_INTERVAL = 0.2
+# Envelope viewers: at most 4 wakes a second, each one bucket of ~200 bytes and at most one
+# epoch (~140): under 2 KiB/s a phone whatever the training speed, viewer counts and the
+# run's snapshot included. A tick a little early (jitter) counts as due.
+ENVELOPE_INTERVAL = 0.25
 EARLY_TICK_SLACK = 0.01
 
 

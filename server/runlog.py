@@ -9,6 +9,7 @@ import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
+from math import ceil
 from typing import Any, Literal
 
 from server.envelope import SNAPSHOT_BUCKETS, summarise
@@ -112,6 +113,14 @@ class RunLog:
 
         return self._live.get((detail, after, upto), make)
 
+    def _snapshot_buckets(self, after: int, upto: int) -> int:
+        """How many buckets points after..upto make in a snapshot: the run's planned steps
+        in SNAPSHOT_BUCKETS, so that the grid is as fine early in a run as at its end (a
+        new run's first 300 points are 50 buckets, not 300 of one point each)."""
+        planned = max(self.info.get("total_steps") or 0, upto, 1)
+        width = ceil(planned / SNAPSHOT_BUCKETS)
+        return max(1, ceil((upto - after) / width))
+
     def history(self, detail: Detail, after: int, upto: int) -> str:
         """The JSON columns of points after..upto for a snapshot, encoded once per
         (detail, since, upto): 1,000 viewers joining after a run cost one encoding.
@@ -119,7 +128,9 @@ class RunLog:
 
         def make() -> str:
             if detail == "envelope":
-                return encode(summarise(self.columns, after, upto, most=SNAPSHOT_BUCKETS))
+                return encode(
+                    summarise(self.columns, after, upto, self._snapshot_buckets(after, upto))
+                )
             return encode(self.slice(after, upto))
 
         return self._histories.get((detail, after, upto), make)

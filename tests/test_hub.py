@@ -232,3 +232,15 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
     assert (sent[0]["first_seq"], sent[0]["last_seq"]) == ([1], [35])
     assert sent[1]["epoch"] == 3 and sent[1]["last_seq"] == 30
     assert hub.pending(cursor) == []
+
+
+def test_an_envelope_snapshot_keeps_the_run_s_grid_early_and_late(hub: Hub) -> None:
+    log = new_log()
+    log.info.update(status="running", total_steps=10_000)  # 20 points a bucket at the end
+    hub.set_run(log)
+    log.append(points(1, 300))
+    early = json.loads(hub.snapshot(Cursor(detail="envelope"), since=0))["buckets"]
+    assert early["last_seq"] == list(range(20, 301, 20))
+    log.append(points(301, 9_700))
+    late = json.loads(hub.snapshot(Cursor(detail="envelope"), since=0))["buckets"]
+    assert len(late["first_seq"]) == 500 and late["last_seq"][-1] == 10_000
