@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from server.training import protocol
 from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
 from server.training.config import DatasetName, TrainConfig
 from server.training.demos import DemoRefused, dataloader_batch, race, step_profile, train_vs_eval
@@ -24,17 +25,7 @@ from server.training.metrics import PointBatch
 from server.training.models import build_model
 from server.training.pace import Pace
 from server.training.pipe import PipeWorker
-from server.training.protocol import (
-    Demo,
-    Ended,
-    Epoch,
-    Points,
-    Ready,
-    Reply,
-    Started,
-    Train,
-    WorkerOptions,
-)
+from server.training.protocol import WorkerOptions
 from server.training.resident import ResidentData, load_resident
 
 
@@ -52,16 +43,16 @@ class Worker(PipeWorker):
             self._resident[dataset] = load_resident(self.options.data_dir, dataset, self.device)
         return self._resident[dataset]
 
-    def ready(self) -> Ready:
+    def ready(self) -> protocol.Ready:
         warm_up(self.resident("mnist"), self.device)  # so the first click trains at once
-        return Ready(
+        return protocol.Ready(
             device=self.device.type,
             device_name=device_name(self.device),
             cuda_available=torch.cuda.is_available(),
             torch_version=torch.__version__.split("+")[0],
         )
 
-    def demo(self, command: Demo) -> Reply:
+    def demo(self, command: protocol.Demo) -> protocol.Reply:
         name, args = command.name, command.args
         try:
             if name == "batch":
@@ -76,11 +67,11 @@ class Worker(PipeWorker):
                 result = race(self.resident("mnist"))
             else:
                 raise ValueError(f"unknown demo {name!r}")
-            return Reply(command.req, result=result)
+            return protocol.Reply(command.req, result=result)
         except DemoRefused as error:
-            return Reply(command.req, error=str(error))
+            return protocol.Reply(command.req, error=str(error))
         except Exception as error:
-            return Reply(command.req, error=f"{type(error).__name__}: {error}")
+            return protocol.Reply(command.req, error=f"{type(error).__name__}: {error}")
 
     def batch_source(self, config: TrainConfig, generator: torch.Generator) -> BatchSource:
         if config.loader == "classic":
@@ -91,7 +82,7 @@ class Worker(PipeWorker):
             )
         return ResidentBatches(self.resident(config.dataset), config.batch_size, generator)
 
-    def train(self, command: Train) -> None:
+    def train(self, command: protocol.Train) -> None:
         run = command.run
         try:
             config = TrainConfig.model_validate(command.config)
@@ -100,7 +91,7 @@ class Worker(PipeWorker):
             source = self.batch_source(config, generator)
             model = build_model(config.model).to(self.device)
             total_steps = source.steps_per_epoch * config.epochs
-            self.send(Started(run, source.steps_per_epoch, total_steps))
+            self.send(protocol.Started(run, source.steps_per_epoch, total_steps))
             pipe_sink = PipeSink(self, run)
             sink: RunSink = pipe_sink
             if self._fault:
@@ -110,12 +101,12 @@ class Worker(PipeWorker):
             end = train(config, model, source, sink, self.device, pace)
             # What the run took on this device, a paced run's waits left out.
             unpaced_s = round(pace.busy_since(started, 0.0), 4)
-            self.send(Ended(run, end, pipe_sink.stop_reason, unpaced_s))
+            self.send(protocol.Ended(run, end, pipe_sink.stop_reason, unpaced_s))
         except Exception as error:
             traceback.print_exc()
             if isinstance(error, torch.cuda.OutOfMemoryError) and self.device.type == "cuda":
                 torch.cuda.empty_cache()
-            self.send(Ended(run, "failed", f"{type(error).__name__}: {error}"))
+            self.send(protocol.Ended(run, "failed", f"{type(error).__name__}: {error}"))
 
     @classmethod
     def main(cls, conn: Connection, options: WorkerOptions) -> None:
@@ -136,10 +127,10 @@ class PipeSink:
     def points(self, batch: PointBatch) -> None:
         if len(batch):
             columns = (batch.step, batch.epoch, batch.loss, batch.acc, batch.t)
-            self.worker.send(Points(self.run, *columns, created=time.time()))
+            self.worker.send(protocol.Points(self.run, *columns, created=time.time()))
 
     def epoch(self, result: EpochResult) -> None:
-        self.worker.send(Epoch(self.run, **result.__dict__))
+        self.worker.send(protocol.Epoch(self.run, **result.__dict__))
 
     def should_stop(self) -> bool:
         self.stop_reason = self.worker.stop_reason(self.run, self.deadline)

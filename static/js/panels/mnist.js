@@ -14,11 +14,7 @@ export function mnist(element, context) {
   const status = el('p', { class: 'lc-status', role: 'status' })
   const check = el('p', { class: 'lc-check' })
   const chartBox = el('div', { class: 'lc-chart' })
-  let overlay = null
-  const picker = overlayPicker(context, (run) => {
-    overlay = run
-    draw()
-  })
+  const picker = overlayPicker(context, () => draw())
   const controls = context.presenter ? trainControls(context) : null
   if (controls) element.append(controls.node)
   const pace = paceNote(context)
@@ -30,7 +26,7 @@ export function mnist(element, context) {
     setText(check, accuracyCheck(run?.epochs ?? []))
     controls?.sync()
     pace.sync()
-    chart.draw(run, overlay)
+    chart.draw(run, picker.run)
   }
   const unsubscribe = listen(context, draw)
   return () => {

@@ -5,14 +5,17 @@ import { el } from '../dom.js'
 import { ENDED } from '../points.js'
 import { overlayLabel } from '../text.js'
 
-// `onPick(run with points and epochs | null)`. The list is asked again when a run ends or
-// another starts, so the run just finished can be overlaid (not on every reconnect: a hall
-// of phones would all ask at once).
+// The picked run (with points and epochs, or null) is the picker's `run`; `onPick()` is
+// called when it changes. The list is asked again when a run ends or another starts, so
+// the run just finished can be overlaid (not on every reconnect: a hall of phones would
+// all ask at once).
 /**
  * @param {import('./index.js').PanelContext} context
- * @param {(run: any) => void} onPick
+ * @param {() => void} onPick
  */
 export function overlayPicker(context, onPick) {
+  /** @type {any} */
+  let picked = null
   const none = () => el('option', { value: '', text: 'Overlay: none' })
   const select = el('select', { class: 'lc-overlay', 'aria-label': 'Overlay an earlier run' }, none())
   const refresh = () =>
@@ -28,10 +31,11 @@ export function overlayPicker(context, onPick) {
       .catch(() => {})
   select.addEventListener('change', async () => {
     try {
-      onPick(select.value ? await cachedGet(`/api/runs/${select.value}`) : null)
+      picked = select.value ? await cachedGet(`/api/runs/${select.value}`) : null
     } catch {
-      onPick(null)
+      picked = null
     }
+    onPick()
   })
   refresh()
   let listed = context.buffer.current
@@ -42,5 +46,11 @@ export function overlayPicker(context, onPick) {
       refresh()
     }
   })
-  return { select, stop: unsubscribe }
+  return {
+    select,
+    stop: unsubscribe,
+    get run() {
+      return picked
+    },
+  }
 }

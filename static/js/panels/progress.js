@@ -18,11 +18,7 @@ const ACC_SCALE = {
 export function progress(element, context) {
   const lossBox = el('div', { class: 'lc-chart' })
   const accBox = el('div', { class: 'lc-chart' })
-  let overlay = null
-  const picker = overlayPicker(context, (run) => {
-    overlay = run
-    draw()
-  })
+  const picker = overlayPicker(context, () => draw())
   const note = el('p', { class: 'lc-note' })
   element.append(el('div', { class: 'lc-row' }, note, picker.select), el('div', { class: 'lc-pair' }, lossBox, accBox))
   const height = context.chartHeight ?? 200
@@ -53,7 +49,7 @@ export function progress(element, context) {
   const accColumns = new AlignedData(2)
   const draw = () => {
     const epochs = context.buffer.active?.epochs ?? []
-    const earlier = overlay?.epochs ?? []
+    const earlier = picker.run?.epochs ?? []
     const waiting = context.buffer.server ? 'Each epoch adds a point when it ends: train loss, validation loss and accuracy.' : WAITING
     setText(note, epochs.length ? `${epochs.length} epoch(s) so far` : waiting)
     /** @param {any[]} list @param {string} name */
