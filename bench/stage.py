@@ -140,11 +140,14 @@ def main() -> None:
     for rate in (float(text) for text in args.rates.split(",")):
         live = start_server(folder, standin_rate=rate)
         try:
+            config: dict[str, Any]
             if rate:
                 config = standin_config(rate, seconds, args.standin_batch)
             else:
                 live.wait_run(live.start_run(epochs=1)["id"])  # warm the worker's run path
                 config = {"epochs": cpu_epochs}
+                if args.quick:  # the small data's epoch ends before the first envelope wake
+                    config["pace_s"] = seconds
             rates.append({"standin_rate": rate, **watched(live, viewers, config)})
             print(rates[-1], flush=True)
         finally:
