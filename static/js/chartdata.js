@@ -41,11 +41,6 @@ export class AlignedData {
   }
 }
 
-// One-off: the same layout from plain columns.
-export function aligned(columns) {
-  return new AlignedData(columns.length).update(columns.map((values) => ({ key: null, values })))
-}
-
 // A race's curves, one per device, each sampled at its own times: uPlot wants one x, so
 // the times are merged and each column holds null where its device has no sample.
 export function raceData(race) {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { AlignedData, aligned, raceData } from '../chartdata.js'
+import { AlignedData, raceData } from '../chartdata.js'
+
+// One-off: the layout from plain columns, as a full rebuild would make it.
+/** @param {ArrayLike<number>[]} columns */
+const aligned = (columns) => new AlignedData(columns.length).update(columns.map((values) => ({ key: null, values })))
 
 test('x = 1..n, shorter columns padded with null, NaN as null', () => {
   const data = aligned([Float64Array.from([0.5, NaN, 0.3]), [0.9], []])
