@@ -12,6 +12,11 @@ def run_worker(conn: Connection, options: WorkerOptions) -> None:
 
         StandIn.main(conn, options)
         return
+    if options.inject_fault:  # the tests' faulty worker
+        from server.training.faults import FaultyWorker
+
+        FaultyWorker.main(conn, options)
+        return
     from server.training.worker import Worker
 
     Worker.main(conn, options)

@@ -1,13 +1,17 @@
-"""Faults on purpose, for the tests of what a failing run does to the server: a sink that
-passes a run's results on, then raises at a chosen step (LOOPCAST_INJECT_FAULT, e.g.
-"exception@5" or "oom@5"). The worker wraps its sink in one for its first run only."""
+"""Faults on purpose, for the tests of what a failing run does to the server: a worker
+whose first run fails at a chosen step (LOOPCAST_INJECT_FAULT, e.g. "exception@5" or
+"oom@5"), through a sink that passes the run's results on, then raises. The real worker
+knows nothing of it."""
 
 from dataclasses import fields
+from multiprocessing.connection import Connection
 
 import torch
 
 from server.training.loop import EpochResult, RunSink
 from server.training.metrics import PointBatch
+from server.training.protocol import WorkerOptions
+from server.training.worker import PipeSink, Worker
 
 
 class FaultInjectingSink:
@@ -35,3 +39,15 @@ class FaultInjectingSink:
 
     def should_stop(self) -> bool:
         return self.sink.should_stop()
+
+
+class FaultyWorker(Worker):
+    """The worker, its first run failing as `inject_fault` says; the next runs work."""
+
+    def __init__(self, conn: Connection, options: WorkerOptions) -> None:
+        super().__init__(conn, options)
+        self._fault = options.inject_fault
+
+    def run_sink(self, pipe: PipeSink) -> RunSink:
+        sink, fault, self._fault = pipe, self._fault, ""
+        return FaultInjectingSink(sink, fault) if fault else sink

@@ -19,7 +19,6 @@ from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
 from server.training.config import DatasetName, TrainConfig
 from server.training.demos import DemoRefused, dataloader_batch, race, step_profile, train_vs_eval
 from server.training.devices import cpu_threads, device_name, resolve_device, synchronize
-from server.training.faults import FaultInjectingSink
 from server.training.loop import EpochResult, RunSink, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model
@@ -36,7 +35,6 @@ class Worker(PipeWorker):
         self.device = resolve_device(options.device)
         self._resident: dict[DatasetName, ResidentData] = {}
         self._modes_result: dict[str, Any] | None = None
-        self._fault = options.inject_fault  # a test's fault, for the first run only
 
     def resident(self, dataset: DatasetName) -> ResidentData:
         if dataset not in self._resident:
@@ -93,9 +91,7 @@ class Worker(PipeWorker):
             total_steps = source.steps_per_epoch * config.epochs
             self.send(protocol.Started(run, source.steps_per_epoch, total_steps))
             pipe_sink = PipeSink(self, run)
-            sink: RunSink = pipe_sink
-            if self._fault:
-                sink, self._fault = FaultInjectingSink(pipe_sink, self._fault), ""
+            sink = self.run_sink(pipe_sink)
             started = time.perf_counter()
             pace = Pace(config.pace_s, total_steps, settle=lambda: synchronize(self.device))
             end = train(config, model, source, sink, self.device, pace)
@@ -107,6 +103,10 @@ class Worker(PipeWorker):
             if isinstance(error, torch.cuda.OutOfMemoryError) and self.device.type == "cuda":
                 torch.cuda.empty_cache()
             self.send(protocol.Ended(run, "failed", f"{type(error).__name__}: {error}"))
+
+    def run_sink(self, pipe: "PipeSink") -> RunSink:
+        """Where a run's results go: the pipe (the tests' faulty worker wraps it)."""
+        return pipe
 
     @classmethod
     def main(cls, conn: Connection, options: WorkerOptions) -> None:
