@@ -23,6 +23,7 @@ from typing import Any
 
 from server.envelope import empty_buckets
 from server.runlog import Detail, RunLog, encode
+from server.training.protocol import RunStatus
 
 Send = Callable[[str], Awaitable[None]]
 
@@ -44,7 +45,7 @@ class Cursor:
     run: int | None = None
     seq: int = 0
     epochs: int = 0
-    status: str | None = None
+    status: RunStatus | None = None
     slide_version: int = 0
     viewers_version: int = 0
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from server.envelope import SNAPSHOT_BUCKETS, summarise
 from server.store import POINT_COLUMNS, Columns, Row
+from server.training.protocol import RunStatus
 
 # "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
 Detail = Literal["full", "envelope"]
@@ -67,8 +68,8 @@ class RunLog:
         return run_id
 
     @property
-    def status(self) -> str:
-        status: str = self.info["status"]
+    def status(self) -> RunStatus:
+        status: RunStatus = self.info["status"]
         return status
 
     @property
