@@ -64,7 +64,12 @@ def test_presenter_trains_and_the_audience_sees_the_same_points(
     )
     assert first_seq[0] == 1 and last_seq[-1] == details["last_seq"]
     assert first_seq[1:] == [last + 1 for last in last_seq[:-1]]
-    assert final["epochs"] == watched["epochs"] == 3
+    assert final["epochs"] == 3
+    # The phone gets the newest epoch of each of its wakes (4 a second): on this small
+    # data epochs can end faster, so it may miss one in between, never the last.
+    phone_epochs = audience.evaluate("() => loopcast.buffer.active.epochs.map((e) => e.epoch)")
+    assert phone_epochs == sorted(set(phone_epochs)) and phone_epochs[-1] == 3
+    assert watched["epochs"] == len(phone_epochs)
     assert presenter.locator(".lc-check").inner_text().startswith("After epoch 3")
     shot(presenter, "deck-mnist-finished")
     audience.wait_for_selector(".lc-panel-mnist")
