@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { loadModel, softmax, topClasses } from '../model/forward.js'
+import { NORMALIZATION, normalise } from '../model/preprocess.js'
+import { base64Bytes, decodeWeights, halfToFloat } from '../model/weights.js'
+
+// Made by tests/fixtures/make_forward_fixture.py: an mlp trained one epoch on real MNIST, as
+// int8 weights, 100 test images, and torch's logits with those same (dequantised) weights.
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/forward.json', import.meta.url), 'utf8'))
+
+/** @param {number[]} values @param {string} dtype @param {number} [scale] */
+function layer(values, dtype, scale) {
+  const Type = { int8: Int8Array, float32: Float32Array }[dtype]
+  const data = Buffer.from(new Type(values).buffer).toString('base64')
+  return { name: 'w', shape: [values.length], dtype, scale, data }
+}
+
+test('the JS mlp gives torch top-1 on 100 real test images, with logits within 1e-3', () => {
+  const model = loadModel(fixture.weights)
+  const pixels = base64Bytes(fixture.images)
+  fixture.top1.forEach((expected, i) => {
+    const image = normalise(Float32Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255))
+    const logits = model.logits(image)
+    assert.equal(topClasses(softmax(logits), 1)[0][0], expected, `image ${i}`)
+    logits.forEach((value, k) => assert.ok(Math.abs(value - fixture.logits[i][k]) < 1e-3, `image ${i} class ${k}`))
+  })
+  const right = fixture.top1.filter((label, i) => label === fixture.labels[i]).length
+  assert.ok(right >= 85, `one epoch scores ${right}/100`) // a trained model, not noise
+})
+
+test('int8 is value × scale; float32 little-endian; float16 with subnormals and infinities', () => {
+  const [int8] = decodeWeights({ layers: [layer([-127, 0, 5], 'int8', 0.5)] }).values()
+  assert.deepEqual([...int8.values], [-63.5, 0, 2.5])
+  const [float32] = decodeWeights({ layers: [layer([1.5, -2e-3], 'float32')] }).values()
+  assert.deepEqual([...float32.values], [1.5, Math.fround(-2e-3)])
+  const halves = [0x3c00, 0xc000, 0x3555, 0x7bff, 0x0001, 0x7c00, 0xfc00].map(halfToFloat)
+  assert.deepEqual(halves, [1, -2, 0.333251953125, 65504, 2 ** -24, Infinity, -Infinity])
+  const data = Buffer.from(new Uint16Array([0x3c00, 0xb800]).buffer).toString('base64')
+  const [half] = decodeWeights({ layers: [{ name: 'h', shape: [2], dtype: 'float16', data }] }).values()
+  assert.deepEqual([...half.values], [1, -0.5])
+})
+
+test('a message that does not fit its model is refused, saying what is wrong', () => {
+  const short = { ...layer([1, 2, 3], 'int8', 1), shape: [2, 2] }
+  assert.throws(() => decodeWeights({ layers: [short] }), /3 values for shape \[2,2\]/)
+  assert.throws(() => decodeWeights({ layers: [{ ...layer([1], 'int8', 1), dtype: 'int4' }] }), /int8, float16 or float32/)
+  assert.throws(() => loadModel({ model: 'rnn', layers: [] }), /one of mlp, cnn/)
+  const noBias = { ...fixture.weights, layers: fixture.weights.layers.filter((l) => l.name !== '3.bias') }
+  assert.throws(() => loadModel(noBias).logits(new Float32Array(784)), /lack 3.bias/)
+})
+
+test('softmax sums to 1 however large the logits; top classes likeliest first', () => {
+  const probabilities = softmax(new Float32Array([1000, 999, -5, 998]))
+  assert.ok(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-6)
+  assert.deepEqual(topClasses(probabilities).map(([label]) => label), [0, 1, 3])
+  const [paper, ink] = normalise(new Float32Array([0, 1]))
+  const [mean, std] = NORMALIZATION.mnist
+  assert.ok(Math.abs(paper + mean / std) < 1e-6 && Math.abs(ink - (1 - mean) / std) < 1e-6)
+})
