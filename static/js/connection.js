@@ -26,11 +26,15 @@ export const STALE_MS = 25_000
  *   now: () => number, random: () => number }} Timers
  */
 
-/** @param {Place} location @param {number | null} run @param {number} seq @param {string} [detail] */
-export function streamUrl(location, run, seq, detail = 'full') {
+// `weights`: an envelope viewer's opt-in to the model's weights (the audience's drawing pad).
+/**
+ * @param {Place} location @param {number | null} run @param {number} seq @param {string} [detail]
+ * @param {boolean} [weights]
+ */
+export function streamUrl(location, run, seq, detail = 'full', weights = false) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   const resume = run != null && seq > 0 ? `&since=${seq}&run=${run}` : ''
-  return `${scheme}//${location.host}/ws?detail=${detail}${resume}`
+  return `${scheme}//${location.host}/ws?detail=${detail}${weights ? '&weights=1' : ''}${resume}`
 }
 
 // The last seq a message carries (points, or buckets up to their last_seq); 0 if none.
@@ -65,11 +69,12 @@ export class Connection {
   // state: 'connecting' until the first open, then 'open' or 'reconnecting'.
   /**
    * @param {{ location: Place, WebSocketImpl: new (url: string) => Socket,
-   *   timers?: Partial<Timers>, detail?: string }} options
+   *   timers?: Partial<Timers>, detail?: string, weights?: boolean }} options
    */
-  constructor({ location, WebSocketImpl, timers = browserTimers, detail = 'full' }) {
+  constructor({ location, WebSocketImpl, timers = browserTimers, detail = 'full', weights = false }) {
     this.location = location
     this.detail = detail
+    this.weights = weights
     this.WebSocketImpl = WebSocketImpl
     this.timers = { ...browserTimers, ...timers }
     this.listeners = new Set()
@@ -105,7 +110,7 @@ export class Connection {
   open() {
     if (this.socket || this.closed) return this
     this.retry = null
-    const socket = new this.WebSocketImpl(streamUrl(this.location, this.run, this.seq, this.detail))
+    const socket = new this.WebSocketImpl(streamUrl(this.location, this.run, this.seq, this.detail, this.weights))
     this.socket = socket
     socket.onopen = () => {
       this.attempt = 0

@@ -88,7 +88,7 @@ export class RunBuffer {
 
   run(id) {
     if (!this.runs.has(id)) {
-      this.runs.set(id, { id, info: null, status: null, reason: null, epochs: [], series: new Series(), buckets: new Buckets() })
+      this.runs.set(id, { id, info: null, status: null, reason: null, epochs: [], series: new Series(), buckets: new Buckets(), weights: null, eval: null, lrChanges: [] })
       this.forget()
     }
     return this.runs.get(id)
@@ -115,6 +115,7 @@ export class RunBuffer {
         run.status = message.info?.status ?? null
         run.reason = message.info?.reason ?? null
         run.epochs = [...(message.info?.epochs ?? [])]
+        run.lrChanges = [...(message.info?.lr_changes ?? [])]
         const result = message.buckets ? run.buckets.append(message.buckets) : run.series.append(message.points)
         return result === 'gap' ? 'gap' : 'ok'
       }
@@ -140,6 +141,16 @@ export class RunBuffer {
           // An ended run's times come with its status (a paced run's caption needs them).
           for (const name of ['wall_s', 'unpaced_s']) if (message[name] != null) run.info[name] = message[name]
         }
+        return 'ok'
+      }
+      case 'weights':
+      case 'eval':
+        // The newest of each (the model a phone runs, the last epoch's mistakes).
+        this.run(message.run)[message.type] = message
+        return 'ok'
+      case 'lr': {
+        const changes = this.run(message.run).lrChanges
+        if (!changes.some((change) => change.seq === message.seq)) changes.push({ seq: message.seq, lr: message.lr })
         return 'ok'
       }
       case 'slide':

@@ -3,7 +3,9 @@
 // `mountPanel(name, element, context)` builds one into `element` and returns `stop()`.
 
 import { dataloader } from './dataloader.js'
+import { digit } from './digit.js'
 import { gpu } from './gpu.js'
+import { mistakes } from './mistakes.js'
 import { mnist } from './mnist.js'
 import { modes } from './modes.js'
 import { overview } from './overview.js'
@@ -22,13 +24,27 @@ import { progress } from './progress.js'
 
 /** @typedef {(element: HTMLElement, context: PanelContext) => () => void} Build */
 
+// One slide, two panels: each builds into a box of its own.
+/** @param {...Build} builds @returns {Build} */
+function together(...builds) {
+  return (element, context) => {
+    const stops = builds.map((build) => {
+      const box = document.createElement('div')
+      element.append(box)
+      return build(box, context)
+    })
+    return () => stops.forEach((stop) => stop())
+  }
+}
+
 /** @type {readonly { name: string, title: string, build: Build }[]} */
 export const PANELS = [
   { name: 'overview', title: 'The five steps', build: overview },
   { name: 'dataloader', title: 'DataLoader batch', build: dataloader },
   { name: 'modes', title: 'train() vs eval()', build: modes },
   { name: 'mnist', title: 'Live training', build: mnist },
-  { name: 'progress', title: 'Train / validation', build: progress },
+  { name: 'digit', title: 'Your digit', build: digit },
+  { name: 'progress', title: 'Train / validation', build: together(progress, mistakes) },
   { name: 'gpu', title: 'Device', build: gpu },
 ]
 
