@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 from server.training.batches import BatchSource, ResidentBatches, torchvision_dataset
 from server.training.config import DatasetName, TrainConfig
 from server.training.devices import device_name, synchronize
-from server.training.loop import EpochResult, evaluate, train, warm_up
+from server.training.loop import EpochResult, WeightsCopy, evaluate, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model, modes_net, seed_mlp
 from server.training.resident import ResidentData
@@ -65,14 +65,14 @@ def train_vs_eval(data: ResidentData, device: torch.device) -> dict[str, Any]:
         criterion(model(batch_x), batch_y).backward()
         optimizer.step()
 
-    eval_loss, eval_acc = evaluate(model, source)  # model.eval() inside, as it should be
+    scored = evaluate(model, source)  # model.eval() inside, as it should be
     train_loss, train_acc = _score_in_train_mode(model, data)
     return {
         "model": "Linear-BatchNorm-ReLU-Dropout(0.5)-Linear",
         "trained_steps": MODES_STEPS,
         "test_images": int(data.test_x.shape[0]),
-        "eval_mode_acc": eval_acc,
-        "eval_mode_loss": eval_loss,
+        "eval_mode_acc": scored.accuracy,
+        "eval_mode_loss": scored.loss,
         "train_mode_acc": train_acc,
         "train_mode_loss": train_loss,
     }
@@ -201,9 +201,15 @@ class RaceCurve:
     def epoch(self, result: EpochResult) -> None:
         self._add(self.samples[-1], self.loss[-1])  # evaluation stepped no training samples
 
+    def weights(self, copy: WeightsCopy) -> None:
+        """A race shows no weights."""
+
     def should_stop(self) -> bool:
         # Asked right after a point: the deadline has passed when that point's time has.
         return bool(self.t) and self.t[-1] >= self._seconds
+
+    def new_lr(self, next_step: int) -> float | None:
+        return None  # a race keeps the seed's learning rate
 
     def _add(self, samples: int, loss: float) -> None:
         self.t.append(time.perf_counter() - self._started)

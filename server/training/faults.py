@@ -8,7 +8,7 @@ from multiprocessing.connection import Connection
 
 import torch
 
-from server.training.loop import EpochResult, RunSink
+from server.training.loop import EpochResult, RunSink, WeightsCopy
 from server.training.metrics import PointBatch
 from server.training.protocol import WorkerOptions
 from server.training.worker import PipeSink, Worker
@@ -37,8 +37,14 @@ class FaultInjectingSink:
     def epoch(self, result: EpochResult) -> None:
         self.sink.epoch(result)
 
+    def weights(self, copy: WeightsCopy) -> None:
+        self.sink.weights(copy)
+
     def should_stop(self) -> bool:
         return self.sink.should_stop()
+
+    def new_lr(self, next_step: int) -> float | None:
+        return self.sink.new_lr(next_step)
 
 
 class FaultyWorker(Worker):

@@ -3,7 +3,9 @@
 Host-device sync points, so the GPU never waits on us mid-epoch:
   * `meter.drain()`, after the first step and then about 20 times a second (TICK_SECONDS),
     reads the metrics back; the epoch's mean loss is summed from what it read;
-  * `evaluate()` once per epoch reads the validation loss and accuracy.
+  * `evaluate()` once per epoch reads the validation loss, accuracy, confusion matrix and
+    mistakes;
+  * `host_copy()` copies the weights to the host at most every WEIGHTS_SECONDS, and at the end.
 Nothing else in the loop calls `.item()`, `.tolist()` or prints a tensor, and the metrics
 cost no device work per step (see `DeviceMeter`).
 """
@@ -18,12 +20,15 @@ from torch import nn
 from server.training.batches import BatchSource
 from server.training.config import TrainConfig
 from server.training.devices import synchronize
+from server.training.evaluation import Evaluation, Tally
 from server.training.metrics import DeviceMeter, PointBatch
 from server.training.models import seed_mlp
 from server.training.pace import Pace
 from server.training.resident import ResidentData
+from server.training.weights import host_copy
 
 TICK_SECONDS = 0.05
+WEIGHTS_SECONDS = 2.0  # a copy of the weights for the phones at most this often
 RunEnd = Literal["finished", "stopped"]
 
 
@@ -31,21 +36,43 @@ RunEnd = Literal["finished", "stopped"]
 class EpochResult:
     epoch: int
     train_loss: float  # mean batch loss over the epoch, as on the seed's slide
-    val_loss: float
-    val_acc: float
+    evaluation: Evaluation  # on the test set: loss, accuracy, confusion matrix, mistakes
     # Training samples per second in this epoch, evaluation and a paced run's waits excluded.
     samples_per_s: float
     t: float  # seconds since the run started
 
+    @property
+    def val_loss(self) -> float:
+        return self.evaluation.loss
+
+    @property
+    def val_acc(self) -> float:
+        return self.evaluation.accuracy
+
+
+@dataclass(frozen=True)
+class WeightsCopy:
+    seq: int  # the last batch trained before the copy
+    epoch: int
+    final: bool  # taken when the run ended
+    state: dict[str, torch.Tensor]  # on the host
+
 
 class RunSink(Protocol):
-    """Where a run's results go; also asked, once per tick, whether to stop."""
+    """Where a run's results go; also asked, once per tick, whether to stop and whether the
+    learning rate changes."""
 
     def points(self, batch: PointBatch) -> None: ...
 
     def epoch(self, result: EpochResult) -> None: ...
 
+    def weights(self, copy: WeightsCopy) -> None: ...
+
     def should_stop(self) -> bool: ...
+
+    def new_lr(self, next_step: int) -> float | None:
+        """A learning rate to train with from batch `next_step` on (the sink reports it as
+        taking effect there), or None to keep the current one."""
 
 
 def build_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
@@ -70,19 +97,20 @@ def warm_up(data: ResidentData, device: torch.device, steps: int = 3) -> None:
 
 
 @torch.no_grad()  # no gradient tracking: faster, and less memory
-def evaluate(model: nn.Module, source: BatchSource) -> tuple[float, float]:
-    """Mean loss and accuracy on the test set, in eval mode."""
+def evaluate(model: nn.Module, source: BatchSource) -> Evaluation:
+    """Loss, accuracy, confusion matrix and mistakes on the test set, in eval mode."""
     model.eval()
-    loss_sum: torch.Tensor | float = 0.0
-    correct: torch.Tensor | int = 0
-    count = 0
+    tally: Tally | None = None
     for images, labels in source.test_batches():
-        predictions = model(images)
-        loss_sum = loss_sum + nn.functional.cross_entropy(predictions, labels, reduction="sum")
-        correct = correct + (predictions.argmax(1) == labels).sum()
-        count += labels.shape[0]
-    # Sync point: one read-back per evaluation.
-    return float(loss_sum) / count, float(correct) / count
+        tally = tally or Tally(images.device)
+        tally.add(model(images), labels)
+    assert tally is not None, "the test set is empty"
+    return tally.read()  # sync point: one read-back per evaluation
+
+
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] = lr
 
 
 def train(
@@ -101,7 +129,12 @@ def train(
     meter = DeviceMeter(device)
     started = time.perf_counter()
     next_tick = started  # the first point goes out after the first step: the click shows at once
-    step = 0
+    next_weights = started + WEIGHTS_SECONDS
+    step = epoch = 0
+
+    def finish(end: RunEnd) -> RunEnd:
+        sink.weights(WeightsCopy(step, epoch, True, host_copy(model)))  # sync point: last copy
+        return end
 
     for epoch in range(1, config.epochs + 1):
         model.train()
@@ -121,28 +154,32 @@ def train(
                 epoch_loss += sum(points.loss)
                 sink.points(points)
                 next_tick = time.perf_counter() + TICK_SECONDS
+                if time.perf_counter() >= next_weights:
+                    # Sync point: a copy of the weights for the phones, every WEIGHTS_SECONDS.
+                    sink.weights(WeightsCopy(step, epoch, False, host_copy(model)))
+                    next_weights = time.perf_counter() + WEIGHTS_SECONDS
                 if sink.should_stop():
-                    return "stopped"
+                    return finish("stopped")
+                if (lr := sink.new_lr(step + 1)) is not None:  # the presenter's x10 or /10
+                    set_lr(optimizer, lr)
             while pace.wait(step, most=TICK_SECONDS):  # a paced run waits between batches
                 if sink.should_stop():
-                    return "stopped"
+                    return finish("stopped")
 
         points = meter.drain()  # sync point: the epoch's last points
         epoch_loss += sum(points.loss)
         sink.points(points)
         train_seconds = pace.busy_since(epoch_started, waited_before)
         train_loss = epoch_loss / source.steps_per_epoch
-        val_loss, val_acc = evaluate(model, source)
         sink.epoch(
             EpochResult(
                 epoch=epoch,
                 train_loss=train_loss,
-                val_loss=val_loss,
-                val_acc=val_acc,
+                evaluation=evaluate(model, source),
                 samples_per_s=source.train_size / train_seconds,
                 t=time.perf_counter() - started,
             )
         )
         if sink.should_stop():
-            return "stopped"
-    return "finished"
+            return finish("stopped")
+    return finish("finished")

@@ -1,7 +1,7 @@
 """What every worker process does with its pipe, whatever it trains with: say it is ready,
 serve the server's commands one at a time, and while a run trains read the pipe once per
-tick for a stop. The real worker and the stand-in differ only in `ready`, `train` and
-`demo`."""
+tick for a stop or a new learning rate. The real worker and the stand-in differ only in
+`ready`, `train` and `demo`."""
 
 import contextlib
 import signal
@@ -18,6 +18,7 @@ from server.training.protocol import (
     Ready,
     Reply,
     Report,
+    SetLr,
     Stop,
     Train,
     WorkerOptions,
@@ -28,6 +29,7 @@ class PipeWorker:
     def __init__(self, conn: Connection, options: WorkerOptions) -> None:
         self.conn, self.options = conn, options
         self._stop_run: int | None = None
+        self._new_lr: float | None = None  # asked for the run training now, not yet applied
         self._quit = False
 
     # What a kind of worker provides.
@@ -59,10 +61,12 @@ class PipeWorker:
     def handle(self, command: Command, training: int | None) -> None:
         match command:
             case Train() if training is None:
-                self._stop_run = None
+                self._stop_run, self._new_lr = None, None
                 self.train(command)
             case Stop(run=run):
                 self._stop_run = run
+            case SetLr(run=run, lr=lr) if run == training:
+                self._new_lr = lr
             case Demo():
                 self.send(self.demo(command))
             case Quit():
@@ -86,6 +90,12 @@ class PipeWorker:
         if time.monotonic() > deadline:
             return f"time limit of {self.options.max_run_seconds:g} s reached"
         return None
+
+    def take_lr(self) -> float | None:
+        """The learning rate asked for since the last call (read from the pipe by
+        `stop_reason`), or None."""
+        lr, self._new_lr = self._new_lr, None
+        return lr
 
     @classmethod
     def main(cls: type[Self], conn: Connection, options: WorkerOptions) -> None:

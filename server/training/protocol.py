@@ -28,6 +28,14 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class SetLr:
+    """Train the run with this learning rate from its next batch on."""
+
+    run: int
+    lr: float
+
+
+@dataclass(frozen=True)
 class Demo:
     req: int
     name: str
@@ -39,7 +47,7 @@ class Quit:
     pass
 
 
-Command = Train | Stop | Demo | Quit
+Command = Train | Stop | SetLr | Demo | Quit
 
 
 # Worker to server.
@@ -85,6 +93,40 @@ class Epoch:
 
 
 @dataclass(frozen=True)
+class Eval:
+    """What the epoch's validation pass saw: the confusion matrix and some mistakes."""
+
+    run: int
+    epoch: int
+    test_images: int
+    sampled: int  # the fixed sample of test images the mistakes were looked for in
+    confusion: list[list[int]]  # confusion[label][predicted]
+    mistakes: list[dict[str, Any]]  # {"index", "label", "top3": [[class, prob], ...]}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A copy of the model's weights, encoded for the `weights` message (weights.py)."""
+
+    run: int
+    seq: int  # the last batch trained before the copy
+    epoch: int
+    final: bool  # taken when the run ended
+    model: str
+    dataset: str
+    mean: float  # the input normalisation it trained with
+    std: float
+    layers: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class LrChanged:
+    run: int
+    seq: int  # the first batch trained with `lr`
+    lr: float
+
+
+@dataclass(frozen=True)
 class Ended:
     run: int
     status: RunEnd
@@ -108,7 +150,7 @@ class Fatal:
     reason: str
 
 
-Report = Ready | Started | Points | Epoch | Ended | Reply | Fatal
+Report = Ready | Started | Points | Epoch | Eval | Weights | LrChanged | Ended | Reply | Fatal
 
 
 @dataclass(frozen=True)

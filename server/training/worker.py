@@ -14,18 +14,20 @@ from typing import Any
 
 import torch
 
+from server.data.datasets import NORMALIZATION
 from server.training import protocol
 from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
 from server.training.config import DatasetName, TrainConfig
 from server.training.demos import DemoRefused, dataloader_batch, race, step_profile, train_vs_eval
 from server.training.devices import cpu_threads, device_name, resolve_device, synchronize
-from server.training.loop import EpochResult, RunSink, train, warm_up
+from server.training.loop import EpochResult, RunSink, WeightsCopy, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model
 from server.training.pace import Pace
 from server.training.pipe import PipeWorker
 from server.training.protocol import WorkerOptions
 from server.training.resident import ResidentData, load_resident
+from server.training.weights import encode_layers
 
 
 class Worker(PipeWorker):
@@ -90,7 +92,7 @@ class Worker(PipeWorker):
             model = build_model(config.model).to(self.device)
             total_steps = source.steps_per_epoch * config.epochs
             self.send(protocol.Started(run, source.steps_per_epoch, total_steps))
-            pipe_sink = PipeSink(self, run)
+            pipe_sink = PipeSink(self, run, config)
             sink = self.run_sink(pipe_sink)
             started = time.perf_counter()
             pace = Pace(config.pace_s, total_steps, settle=lambda: synchronize(self.device))
@@ -117,10 +119,11 @@ class Worker(PipeWorker):
 
 
 class PipeSink:
-    """Sends a run's points and epochs to the server; reads the pipe once per tick."""
+    """Sends a run's points, epochs, evaluations, weights and learning rate changes to the
+    server; reads the pipe once per tick."""
 
-    def __init__(self, worker: Worker, run: int) -> None:
-        self.worker, self.run = worker, run
+    def __init__(self, worker: Worker, run: int, config: TrainConfig) -> None:
+        self.worker, self.run, self.config = worker, run, config
         self.deadline = time.monotonic() + worker.options.max_run_seconds
         self.stop_reason: str | None = None
 
@@ -130,8 +133,44 @@ class PipeSink:
             self.worker.send(protocol.Points(self.run, *columns, created=time.time()))
 
     def epoch(self, result: EpochResult) -> None:
-        self.worker.send(protocol.Epoch(self.run, **result.__dict__))
+        scored = result.evaluation
+        self.worker.send(
+            protocol.Epoch(
+                self.run,
+                result.epoch,
+                result.train_loss,
+                result.val_loss,
+                result.val_acc,
+                result.samples_per_s,
+                result.t,
+            )
+        )
+        mistakes = [mistake.__dict__ for mistake in scored.mistakes]
+        counts = (scored.test_images, scored.sampled)
+        self.worker.send(protocol.Eval(self.run, result.epoch, *counts, scored.confusion, mistakes))
+
+    def weights(self, copy: WeightsCopy) -> None:
+        mean, std = NORMALIZATION[self.config.dataset]
+        self.worker.send(
+            protocol.Weights(
+                self.run,
+                copy.seq,
+                copy.epoch,
+                copy.final,
+                self.config.model,
+                self.config.dataset,
+                mean,
+                std,
+                encode_layers(copy.state),
+            )
+        )
 
     def should_stop(self) -> bool:
         self.stop_reason = self.worker.stop_reason(self.run, self.deadline)
         return self.stop_reason is not None
+
+    def new_lr(self, next_step: int) -> float | None:
+        lr = self.worker.take_lr()
+        if lr is not None:
+            self.worker.send(protocol.LrChanged(self.run, next_step, lr))
+        return lr

@@ -5,7 +5,7 @@ from torch import nn
 
 from server.training.batches import ClassicBatches, ResidentBatches
 from server.training.config import TrainConfig
-from server.training.loop import EpochResult, evaluate, train
+from server.training.loop import EpochResult, WeightsCopy, evaluate, train
 from server.training.metrics import DeviceMeter, PointBatch
 from server.training.models import build_model
 from server.training.resident import ResidentData, load_resident
@@ -17,6 +17,7 @@ class ListSink:
     def __init__(self, stop_after_points: int | None = None) -> None:
         self.batches: list[PointBatch] = []
         self.epochs: list[EpochResult] = []
+        self.copies: list[WeightsCopy] = []
         self.stop_after_points = stop_after_points
 
     def points(self, batch: PointBatch) -> None:
@@ -25,9 +26,15 @@ class ListSink:
     def epoch(self, result: EpochResult) -> None:
         self.epochs.append(result)
 
+    def weights(self, copy: WeightsCopy) -> None:
+        self.copies.append(copy)
+
     def should_stop(self) -> bool:
         seen = sum(len(b) for b in self.batches)
         return self.stop_after_points is not None and seen >= self.stop_after_points
+
+    def new_lr(self, next_step: int) -> float | None:
+        return None
 
     def column(self, name: str) -> list[float]:
         return [value for batch in self.batches for value in getattr(batch, name)]
@@ -99,9 +106,9 @@ def test_evaluate_switches_to_eval_mode_and_tracks_no_gradients(
     source = ResidentBatches(small_resident, 64, torch.Generator())
     model = Spy()
     model.train()
-    loss, acc = evaluate(model, source)
+    scored = evaluate(model, source)
     assert seen and all(mode == (False, False) for mode in seen)
-    assert 0 <= acc <= 1 and loss > 0
+    assert 0 <= scored.accuracy <= 1 and scored.loss > 0
 
 
 def test_classic_loader_yields_the_seed_shapes(small_data_dir: str) -> None:
