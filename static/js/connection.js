@@ -182,6 +182,20 @@ export class Connection {
     }
   }
 
+  // Opens a new socket at once that asks for the weights (or no longer does), resuming with
+  // `since`: a phone's drawing pad wants them only while it is on screen.
+  /** @param {boolean} weights */
+  setWeights(weights) {
+    if (weights === this.weights) return
+    this.weights = weights
+    if (!this.socket) return // the next (re)connect asks as it should
+    const socket = this.socket
+    this.socket = null
+    this.timers.cancel(this.watchdog)
+    socket.close()
+    this.open()
+  }
+
   // After a gap (which should never happen) start over from a full snapshot.
   resync() {
     this.run = null

@@ -116,6 +116,7 @@ export class RunBuffer {
         run.reason = message.info?.reason ?? null
         run.epochs = [...(message.info?.epochs ?? [])]
         run.lrChanges = [...(message.info?.lr_changes ?? [])]
+        run.eval = message.info?.eval ?? run.eval
         const result = message.buckets ? run.buckets.append(message.buckets) : run.series.append(message.points)
         return result === 'gap' ? 'gap' : 'ok'
       }

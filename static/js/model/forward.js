@@ -121,16 +121,17 @@ export function topClasses(probabilities, count = 3) {
  * A model from a `weights` message: `logits(image)` of a normalised 28x28 image (784 values).
  * @param {{ model: string, layers: import('./weights.js').WireLayer[] }} message
  */
-export function loadModel(message) {
+export async function loadModel(message) {
   const forward = FORWARD[message.model]
   if (!forward) throw new Error(`model ${message.model} has no forward pass here: one of ${Object.keys(FORWARD).join(', ')}`)
-  const tensors = decodeWeights(message)
+  const tensors = await decodeWeights(message)
   /** @param {string} name */
   const tensor = (name) => {
     const found = tensors.get(name)
     if (!found) throw new Error(`the ${message.model}'s weights lack ${name}`)
     return found
   }
+  forward(tensor, new Float32Array(784)) // a missing or misshapen tensor fails here, not on a drawing
   return {
     name: message.model,
     /** @param {Float32Array} image */

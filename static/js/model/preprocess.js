@@ -1,15 +1,12 @@
 // A drawing made into an MNIST digit, as MNIST's were made: the ink's bounding box fitted
 // into 20x20 (aspect kept, grey levels from area averaging), placed in 28x28 with its
-// centre of mass at the centre, then normalised with the training's mean and std.
+// centre of mass at the centre, then normalised with the training's mean and std (which the
+// `weights` message carries).
 
 export const SIDE = 28
 const BOX = 20
 // Below this (of 1) a pixel is paper, not ink: the canvas's antialiasing leaves faint dust.
 const INK = 0.05
-
-// The training's Normalize((mean,), (std,)) per dataset (server/data/datasets.py).
-/** @type {Record<string, [number, number]>} */
-export const NORMALIZATION = { mnist: [0.1307, 0.3081], 'fashion-mnist': [0.286, 0.353] }
 
 /**
  * Ink levels (0 paper .. 1 ink), row-major.
@@ -100,9 +97,8 @@ export function mnistImage(ink) {
   return image
 }
 
-// A 0..1 image normalised as the training's inputs were.
-/** @param {Float32Array} image @param {string} [dataset] */
-export function normalise(image, dataset = 'mnist') {
-  const [mean, std] = NORMALIZATION[dataset] ?? NORMALIZATION.mnist
+// A 0..1 image normalised as the training's inputs were: Normalize((mean,), (std,)).
+/** @param {Float32Array} image @param {{ mean: number, std: number }} normalisation */
+export function normalise(image, { mean, std }) {
   return image.map((value) => (value - mean) / std)
 }

@@ -1,5 +1,5 @@
-// The `weights` stream message decoded into Float32Arrays: base64 of little-endian raw
-// values, int8 (value = int8 × scale, one scale per tensor), float16 or float32.
+// The `weights` stream message decoded into Float32Arrays (docs/protocol.md): each tensor is
+// base64 of a zlib stream of little-endian int8, float16 or float32 values; value = stored × scale.
 
 /**
  * One tensor of the message, as the server sends it.
@@ -11,7 +11,7 @@
  * @typedef {{ shape: number[], values: Float32Array }} Tensor
  */
 
-/** @param {string} text */
+/** @param {string} text @returns {Uint8Array<ArrayBuffer>} */
 export function base64Bytes(text) {
   const binary = atob(text)
   const bytes = new Uint8Array(binary.length)
@@ -30,36 +30,42 @@ export function halfToFloat(bits) {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15)
 }
 
-/** @param {WireLayer} layer @returns {Float32Array} */
-function decodeValues(layer) {
-  const bytes = base64Bytes(layer.data)
+// RFC 1950 zlib, as Python's zlib.compress writes it (browsers and Node alike).
+/** @param {Uint8Array<ArrayBuffer>} bytes */
+export async function inflate(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
+
+/** @type {Record<string, [number, (view: DataView, at: number) => number]>} */
+const DTYPES = {
+  int8: [1, (view, at) => view.getInt8(at)],
+  float16: [2, (view, at) => halfToFloat(view.getUint16(at, true))],
+  float32: [4, (view, at) => view.getFloat32(at, true)],
+}
+
+/** @param {WireLayer} layer @returns {Promise<Float32Array>} */
+async function decodeValues(layer) {
+  const dtype = DTYPES[layer.dtype]
+  if (!dtype) throw new Error(`layer ${layer.name}: dtype ${layer.dtype} is not int8, float16 or float32`)
+  const [size, read] = dtype
+  const bytes = await inflate(base64Bytes(layer.data))
   const view = new DataView(bytes.buffer)
-  if (layer.dtype === 'int8') {
-    const scale = layer.scale ?? 1
-    return Float32Array.from(new Int8Array(bytes.buffer), (value) => value * scale)
-  }
-  if (layer.dtype === 'float16') {
-    const values = new Float32Array(bytes.length / 2)
-    for (let i = 0; i < values.length; i++) values[i] = halfToFloat(view.getUint16(2 * i, true))
-    return values
-  }
-  if (layer.dtype === 'float32') {
-    const values = new Float32Array(bytes.length / 4)
-    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(4 * i, true)
-    return values
-  }
-  throw new Error(`layer ${layer.name}: dtype ${layer.dtype} is not int8, float16 or float32`)
+  const scale = layer.scale ?? 1
+  const values = new Float32Array(bytes.length / size)
+  for (let i = 0; i < values.length; i++) values[i] = read(view, i * size) * scale
+  return values
 }
 
 /**
  * The message's tensors by state_dict key; a tensor whose data does not fill its shape is refused.
  * @param {{ layers: WireLayer[] }} message
- * @returns {Map<string, Tensor>}
+ * @returns {Promise<Map<string, Tensor>>}
  */
-export function decodeWeights(message) {
+export async function decodeWeights(message) {
   const tensors = new Map()
   for (const layer of message.layers) {
-    const values = decodeValues(layer)
+    const values = await decodeValues(layer)
     const size = layer.shape.reduce((a, b) => a * b, 1)
     if (values.length !== size) {
       throw new Error(`layer ${layer.name}: ${values.length} values for shape [${layer.shape}]`)

@@ -2,7 +2,6 @@
 // sees, and its top 3 classes as bars. The forward pass runs here, from the weights the
 // server publishes (every 2 s during a run), so a crowd costs the server nothing more.
 
-import { Connection } from '../connection.js'
 import { el, setText } from '../dom.js'
 import { drawingPad, paintDigit } from '../draw.js'
 import { loadModel, softmax, topClasses } from '../model/forward.js'
@@ -10,24 +9,7 @@ import { mnistImage, normalise } from '../model/preprocess.js'
 import { percent } from '../text.js'
 import { listen } from './demo.js'
 
-const WAITING_WEIGHTS = 'Waiting for the model: its weights come every 2 s while a run trains.'
-
-// An envelope viewer (a phone) gets the weights only on a connection that asks for them,
-// open only while this panel is on screen; the deck's full stream carries them already.
-/** @param {import('./index.js').PanelContext} context @param {() => void} onWeights */
-function weightsSource(context, onWeights) {
-  if (context.connection.detail !== 'envelope') return { latest: () => context.buffer.active?.weights ?? null, stop: () => {} }
-  const own = new Connection({ location: window.location, WebSocketImpl: window.WebSocket, detail: 'envelope', weights: true })
-  /** @type {any} */
-  let latest = null
-  own.subscribe((message) => {
-    if (message.type !== 'weights') return
-    latest = message
-    onWeights()
-  })
-  own.open()
-  return { latest: () => latest, stop: () => own.close() }
-}
+const WAITING_WEIGHTS = 'Waiting for the model: its weights come every few seconds while a run trains.'
 
 /** @param {number} rank */
 function barRow(rank) {
@@ -59,30 +41,48 @@ export function digit(element, context) {
     ),
     status,
   )
-  const source = weightsSource(context, () => predict())
+  // A phone (an envelope stream) asks for the weights only while the pad is on screen;
+  // the deck's full stream carries them anyway.
+  const phone = context.connection.detail === 'envelope'
+  if (phone) context.connection.setWeights(true)
   /** @type {any} */
-  let loadedFrom = null
-  /** @type {ReturnType<typeof loadModel> | null} */
-  let model = null
+  let loading = null
+  /** @type {{ message: any, model: Awaited<ReturnType<typeof loadModel>> } | null} */
+  let loaded = null
+  let stopped = false
+
+  // Decodes the newest weights (once each), then predicts with them.
+  function follow() {
+    const message = context.buffer.active?.weights ?? null
+    if (message && message !== loading) {
+      loading = message
+      loadModel(message).then(
+        (model) => {
+          if (stopped || loading !== message) return
+          loaded = { message, model }
+          predict()
+        },
+        (error) => setText(status, `These weights could not be read (${error.message}); waiting for the next.`),
+      )
+    }
+    predict()
+  }
 
   function predict() {
-    const message = source.latest()
-    if (message && message !== loadedFrom) {
-      loadedFrom = message
-      model = loadModel(message)
-    }
+    const message = loaded?.message
     setText(status, message ? `The model at batch ${message.seq} of run ${message.run} (${message.model}).` : WAITING_WEIGHTS)
     const image = mnistImage(pad.ink())
     paintDigit(seen, image ?? new Float32Array(28 * 28))
-    const top = image && model ? topClasses(softmax(model.logits(normalise(image, context.buffer.active?.info?.config?.dataset)))) : []
+    const top = image && loaded ? topClasses(softmax(loaded.model.logits(normalise(image, message)))) : []
     bars.forEach((bar, rank) => bar.show(top[rank]))
     setText(verdict, top.length ? `The model reads ${top[0][0]}` : image ? '' : 'Draw a digit with your finger.')
   }
   const unsubscribe = listen(context, (message) => {
-    if (['mount', 'snapshot', 'weights'].includes(message.type)) predict()
+    if (['mount', 'snapshot', 'weights'].includes(message.type)) follow()
   })
   return () => {
+    stopped = true
     unsubscribe()
-    source.stop()
+    if (phone) context.connection.setWeights(false)
   }
 }

@@ -258,3 +258,18 @@ test('a gap in the buckets makes the tab resync from a full envelope', () => {
   assert.equal(FakeSocket.made.length, 2)
   assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope')
 })
+
+test('a phone asks for the weights while its drawing pad is shown: a new socket at once, resuming', () => {
+  const { conn, socket } = connection('envelope')
+  socket().onopen()
+  socket().deliver({ type: 'snapshot', run: 2, server: {}, info: { status: 'running' }, buckets: buckets([[1, 40]]) })
+  conn.setWeights(true)
+  assert.equal(FakeSocket.made.length, 2)
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope&weights=1&since=40&run=2')
+  socket().onopen()
+  assert.equal(conn.state, 'open') // no "reconnecting" banner for a switch
+  conn.setWeights(true) // already asked: no new socket
+  conn.setWeights(false)
+  assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope&since=40&run=2')
+  assert.equal(FakeSocket.made.length, 3)
+})

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { heat } from '../panels/mistakes.js'
+import { RunBuffer } from '../points.js'
+
+test('the buffer keeps a run\'s newest weights and eval, and each lr change once', () => {
+  const buffer = new RunBuffer()
+  const info = { status: 'running', lr_changes: [{ seq: 5, lr: 1 }], eval: { epoch: 1, confusion: [], mistakes: [] } }
+  buffer.apply({ type: 'snapshot', run: 3, server: {}, info, points: { seq: [] } })
+  assert.deepEqual(buffer.active.lrChanges, [{ seq: 5, lr: 1 }])
+  assert.equal(buffer.active.eval.epoch, 1) // a late joiner sees the last epoch's mistakes
+  const weights = { type: 'weights', run: 3, seq: 10, model: 'mlp', layers: [] }
+  buffer.apply(weights)
+  buffer.apply({ type: 'eval', run: 3, epoch: 2, confusion: [], mistakes: [] })
+  buffer.apply({ type: 'lr', run: 3, seq: 12, lr: 0.001 })
+  buffer.apply({ type: 'lr', run: 3, seq: 12, lr: 0.001 }) // a resume may repeat one
+  assert.equal(buffer.active.weights, weights)
+  assert.equal(buffer.active.eval.epoch, 2)
+  assert.deepEqual(buffer.active.lrChanges, [{ seq: 5, lr: 1 }, { seq: 12, lr: 0.001 }])
+})
+
+test('the heat map shades a cell by its share of the true class, so a few errors still show', () => {
+  const confusion = [
+    [96, 4],
+    [0, 0], // a class with no test images: no division by zero
+  ]
+  assert.deepEqual(heat(confusion), [[Math.sqrt(0.96), 0.2], [0, 0]])
+})
