@@ -5,6 +5,7 @@ import math
 import time
 from typing import Any
 
+from server import replay
 from server.envelope import significant
 from server.hub import Hub
 from server.runlog import RunLog
@@ -15,12 +16,16 @@ from server.training.protocol import (
     ACTIVE,
     Ended,
     Epoch,
+    Eval,
+    LrChanged,
     Points,
     Report,
     RunStatus,
+    SetLr,
     Started,
     Stop,
     Train,
+    Weights,
     WorkerOptions,
 )
 
@@ -35,6 +40,14 @@ class RunActive(Exception):
 
 
 class RunNotActive(Exception):
+    pass
+
+
+class RunNotFound(Exception):
+    pass
+
+
+class NothingToReplay(Exception):
     pass
 
 
@@ -61,6 +74,15 @@ def epoch_row(message: Epoch) -> Row:
     return {**row, "epoch": message.epoch}
 
 
+def message_fields(message: Eval | Weights) -> Row:
+    """A worker's message as the stream sends it, but for its run (the stream adds that)."""
+    return {name: value for name, value in message.__dict__.items() if name != "run"}
+
+
+def lr_row(message: LrChanged) -> Row:
+    return {"seq": message.seq, "lr": message.lr}
+
+
 def started_fields(message: Started) -> Row:
     return {
         "status": "running",
@@ -76,6 +98,8 @@ class RunManager:
         self.hub = Hub(self.server_status)  # snapshots carry the server's status
         self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
         self.active: RunLog | None = None
+        # The task playing the active run when it is a replay (no worker involved).
+        self._replay: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Start the worker (in the lifespan, on the event loop); it warms up meanwhile."""
@@ -104,11 +128,62 @@ class RunManager:
         self.hub.set_run(self.active)
         return info
 
+    def start_replay(self, run_id: int, speed: float, name: str | None) -> Row:
+        """Stream a stored run again as a new run, played here (no worker): see
+        server/replay.py. No await, as in start_run, so two clicks cannot both win."""
+        if self.active is not None:
+            raise RunActive(self.active.id)
+        original = self.store.get_run(run_id)
+        if original is None:
+            raise RunNotFound(f"no run {run_id}")
+        points = self.store.points(run_id)
+        if not points["seq"]:
+            raise NothingToReplay(f"run {run_id} has no points to replay: pick one that trained")
+        # The recording's device, not this server's: a GPU rehearsal still says its GPU.
+        device = {key: original[key] for key in ("device", "device_name", "torch_version")}
+        name = name or f"replay of {original['name'] or f'run {run_id}'}"
+        info = self.store.create_run(name, original["config"], device)
+        fields = {"replay_of": run_id, "replay_speed": speed}
+        self.store.update_run(info["id"], **fields)
+        info.update(fields, epochs=[])
+        messages = replay.plan(info["id"], original, points, self.store.epochs(run_id), speed)
+        self.active = RunLog(info)
+        self.hub.set_run(self.active)
+        self._replay = asyncio.get_running_loop().create_task(self._play(info["id"], messages))
+        return info
+
+    async def _play(self, run_id: int, messages: replay.Plan) -> None:
+        try:
+            await replay.play(messages, self._deliver)
+        except Exception as error:  # a bug or a full disk: the replay ends, not stuck active
+            self._deliver(Ended(run_id, "failed", f"the replay failed: {error}"))
+
+    def _deliver(self, message: Report) -> None:
+        """A message made in this process, down the path a worker's takes."""
+        self.persist(message)
+        self.apply(message)
+
+    def _stop_replay(self, run_id: int, reason: str) -> None:
+        assert self._replay is not None
+        self._replay.cancel()  # it is between two messages: it sends no other
+        self._deliver(Ended(run_id, "stopped", reason))
+
     def stop_run(self, run_id: int) -> Row:
-        if self.active is None or self.active.id != run_id:
+        log = self.active
+        if log is None or log.id != run_id:
             raise RunNotActive(f"run {run_id} is not active")
+        if self._replay is not None:
+            self._stop_replay(run_id, "stopped by the presenter")
+            return log.info
         self.supervisor.send(Stop(run_id))
         self._enforce_stop(run_id, "stopped by the presenter", STOP_GRACE_SECONDS)
+        return log.info
+
+    def set_lr(self, run_id: int, lr: float) -> Row:
+        """Train the active run with `lr` from its next batch on (the worker says when)."""
+        if self.active is None or self.active.id != run_id:
+            raise RunNotActive(f"run {run_id} is not active")
+        self.supervisor.send(SetLr(run_id, lr))
         return self.active.info
 
     async def ask_worker(self, name: str, args: dict[str, Any], wait: float) -> dict[str, Any]:
@@ -127,6 +202,9 @@ class RunManager:
         log = self.active
         if log is None or log.id != run_id:
             return
+        if self._replay is not None:
+            self._stop_replay(run_id, reason)
+            return
         reason = f"{reason}; the worker was killed mid-step"
         self.store.update_run(run_id, status="stopped", reason=reason, finished_at=time.time())
         self._end(log, "stopped", reason)
@@ -140,6 +218,10 @@ class RunManager:
                 self.store.add_points(run, point_columns(message))
             case Epoch(run=run):
                 self.store.add_epoch(run, epoch_row(message))
+            case Eval(run=run):
+                self.store.add_eval(run, message_fields(message))
+            case LrChanged(run=run):
+                self.store.add_lr_change(run, lr_row(message))
             case Started(run=run):
                 self.store.update_run(run, **started_fields(message))
             case Ended(run=run, status=status, reason=reason, unpaced_s=unpaced_s):
@@ -156,6 +238,12 @@ class RunManager:
                 log.append(point_columns(message), created)
             case Epoch():
                 log.add_epoch(epoch_row(message))
+            case Eval():
+                log.add_eval(message_fields(message))
+            case LrChanged():
+                log.add_lr(lr_row(message))
+            case Weights():
+                log.set_weights(message_fields(message))
             case Started():
                 log.info.update(started_fields(message))
                 cap = self.supervisor.options.max_run_seconds
@@ -169,7 +257,7 @@ class RunManager:
 
     def worker_died(self, reason: str) -> None:
         log = self.active
-        if log is not None:
+        if log is not None and self._replay is None:  # a replay needs no worker: it plays on
             self.store.update_run(log.id, status="failed", reason=reason, finished_at=time.time())
             self._end(log, "failed", reason)
         self.hub.publish()
@@ -180,11 +268,14 @@ class RunManager:
         wall_s = round(finished_at - started_at, 3)
         log.info.update(status=status, reason=reason, finished_at=finished_at, wall_s=wall_s)
         self.active = None
+        self._replay = None
         self.hub.publish()
 
     def shutdown(self) -> None:
         """Stop the worker (it ends an active run as `stopped`, within 5 s or it is killed)."""
         self.supervisor.stop(timeout=5.0)
+        if self._replay is not None:
+            self._replay.cancel()
         log = self.active
         if log is not None:
             stored = self.store.get_run(log.id)
@@ -212,6 +303,9 @@ class RunManager:
         if run is None:
             return None
         run["epochs"] = self.store.epochs(run_id)
+        run["lr_changes"] = self.store.lr_changes(run_id)
+        evals = self.store.evals(run_id)
+        run["eval"] = evals[-1] if evals else None
         run["points"] = self.store.points(run_id)
         return run
 

@@ -6,8 +6,8 @@ import io
 from fastapi import APIRouter, HTTPException, Response, status
 
 from server.api.deps import Manager, PresenterToken, RunId, errors, worker_unavailable
-from server.api.schemas import Run, RunDetails, RunList
-from server.runs import RunActive, RunNotActive
+from server.api.schemas import ReplayRequest, Run, RunDetails, RunList
+from server.runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
 from server.store import POINT_COLUMNS, Row
 from server.supervisor import WorkerUnavailable
 from server.training.config import TrainConfig
@@ -30,6 +30,29 @@ async def start_run(manager: Manager, config: TrainConfig | None = None) -> Row:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:
         raise worker_unavailable(str(error)) from error
+
+
+@router.post(
+    "/{run_id}/replay",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Run,
+    dependencies=[PresenterToken],
+    responses=errors(401, 404, 409),
+)
+async def replay_run(run_id: RunId, manager: Manager, body: ReplayRequest | None = None) -> Row:
+    """A new run that streams this one's points and epochs again, at its recorded pace times
+    `speed`, played by the server (no worker needed)."""
+    request = body or ReplayRequest()
+    try:
+        return manager.start_replay(run_id, request.speed, request.name)
+    except RunActive as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except RunNotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from error
+    except NothingToReplay as error:
+        # The shape of every other 422 (server/app.py), naming the run as the bad field.
+        bad = {"loc": ["path", "run_id"], "msg": str(error), "type": "value_error"}
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [bad]) from error
 
 
 @router.post(

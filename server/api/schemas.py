@@ -31,6 +31,28 @@ class EpochResult(BaseModel):
     )
 
 
+class LrChange(BaseModel):
+    seq: int = Field(description="the first batch trained with lr")
+    lr: float
+
+
+class Mistake(BaseModel):
+    index: int = Field(description="its position in the test set")
+    label: int
+    top3: list[tuple[int, float]] = Field(description="(class, probability), likeliest first")
+
+
+class Eval(BaseModel):
+    """What an epoch's validation pass saw (the `eval` message, less its type and run)."""
+
+    epoch: int
+    last_seq: int
+    test_images: int
+    sampled: int = Field(description="the fixed sample of test images mistakes come from")
+    confusion: list[list[int]] = Field(description="confusion[label][predicted]: counts")
+    mistakes: list[Mistake] = Field(description="up to 32, by index")
+
+
 class RunSummary(BaseModel):
     """A run as the history lists it: no epochs, no points."""
 
@@ -50,12 +72,37 @@ class RunSummary(BaseModel):
     last_seq: int = Field(description="the run's last point; 0 before the first")
     wall_s: float | None = Field(description="first step to end, paced waits included")
     unpaced_s: float | None = Field(description="seconds the device worked, waits left out")
+    replay_of: int | None = Field(default=None, description="the run it replays; null if trained")
+    replay_speed: float | None = Field(default=None, description="a replay's speed-up, 1..100")
 
 
 class Run(RunSummary):
     """The run object: `POST /api/runs`, a stop, and the snapshot's `info`."""
 
     epochs: list[EpochResult]
+    lr_changes: list[LrChange] = Field(default_factory=list, description="oldest first")
+    eval: Eval | None = Field(default=None, description="the newest epoch's")
+
+
+class ReplayRequest(BaseModel):
+    """The body of `POST /api/runs/{id}/replay`; every field optional."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    speed: float = Field(
+        default=1.0, ge=1, le=100, allow_inf_nan=False, description="the recorded pace times this"
+    )
+    name: str | None = Field(
+        default=None, max_length=80, description='default "replay of <the original\'s name>"'
+    )
+
+
+class LrRequest(BaseModel):
+    """The body of `POST /api/runs/{id}/lr`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lr: float = Field(gt=0, le=10, allow_inf_nan=False, description="from the next batch on")
 
 
 class RunList(BaseModel):
@@ -112,13 +159,20 @@ class SlideAnswer(Slide):
     stale: bool = Field(description="a newer report from the same tab came first: not applied")
 
 
-class Batch(BaseModel):
+class Images(BaseModel):
     dataset: str
-    index: int
     shape: list[int]
     labels_shape: list[int]
     labels: list[int]
-    images: str = Field(description="base64 of the batch's uint8 pixels, row-major")
+    images: str = Field(description="base64 of the images' uint8 pixels, row-major")
+
+
+class Batch(Images):
+    index: int
+
+
+class TestImages(Images):
+    indices: list[int]
 
 
 class Modes(BaseModel):

@@ -1,0 +1,71 @@
+"""Replay: a stored run streamed again as a new run, at its recorded pace sped up `speed`
+times, by the server itself. No worker is needed: a replay is what saves a talk when the
+worker or the GPU fails. It plans the worker's own messages (`Started`, one `Points` per
+~50 ms tick, `Epoch`, `Ended`) and delivers them to the path a worker's take, so the run log,
+the hub, the store and every detail level treat it as any run."""
+
+import asyncio
+import dataclasses
+import time
+from bisect import bisect_right
+from collections.abc import Callable
+
+from server.store import Columns, Row
+from server.training.protocol import Ended, Epoch, Points, Report, Started
+
+# The worker reads its points back about 20 times a second; a replay sends them as often.
+TICK_SECONDS = 0.05
+
+# What a replay sends: a worker's messages about a run.
+Replayed = Started | Points | Epoch | Ended
+# (seconds after the replay's start, message), in the order they are delivered.
+Plan = list[tuple[float, Replayed]]
+
+
+def plan(run_id: int, original: Row, points: Columns, epochs: list[Row], speed: float) -> Plan:
+    """The replay of `original` as run `run_id`: its points (seq 1..N, its loss and acc) and
+    epochs at their recorded `t` divided by `speed`, which is also the `t` they carry."""
+    started = Started(run_id, original["steps_per_epoch"], original["total_steps"])
+    replayed = [t / speed for t in points["t"]]
+    count = len(replayed)
+    # Where each epoch's points end: its result comes after its last point, never before.
+    ends = {row["epoch"]: bisect_right(points["epoch"], row["epoch"]) for row in epochs}
+    boundaries = sorted(set(ends.values()))
+    messages: Plan = [(0.0, started)]
+    first = 0
+    while first < count:
+        # One tick: the points due within TICK_SECONDS of its first, up to an epoch's end.
+        stop = bisect_right(replayed, replayed[first] + TICK_SECONDS, lo=first + 1)
+        stop = min([stop, *(end for end in boundaries if end > first)])
+        columns = {name: points[name][first:stop] for name in ("step", "epoch", "loss", "acc")}
+        tick = Points(run_id, **columns, t=replayed[first:stop], created=0.0)
+        messages.append((replayed[stop - 1], tick))
+        for row in epochs:
+            if ends[row["epoch"]] == stop:
+                due = max(row["t"] / speed, replayed[stop - 1])
+                messages.append((due, _epoch(run_id, row, speed)))
+        first = stop
+    last = max(due for due, _ in messages)
+    messages.append((last, Ended(run_id, "finished", None)))
+    return messages
+
+
+def _epoch(run_id: int, row: Row, speed: float) -> Epoch:
+    # samples_per_s stays the recording's: the speed of the device that trained it.
+    figures = ("train_loss", "val_loss", "val_acc", "samples_per_s")
+    return Epoch(run_id, row["epoch"], **{name: row[name] for name in figures}, t=row["t"] / speed)
+
+
+async def play(messages: Plan, deliver: Callable[[Report], None]) -> None:
+    """Deliver each message when it is due, on the loop's monotonic clock from the start (a
+    sleep per tick would drift). Cancelling it stops the replay between two messages."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for due, message in messages:
+        delay = start + due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if isinstance(message, Points):
+            # As a worker stamps a tick: the wall clock when its points became available.
+            message = dataclasses.replace(message, created=time.time())
+        deliver(message)
