@@ -64,10 +64,10 @@ export function mistakes(element, context) {
   const gallery = el('div', { class: 'lc-mistakes' })
   element.append(note, el('div', { class: 'lc-insides' }, matrix, gallery))
   /** @type {any} */
-  let shown = null
+  let shown // undefined: nothing drawn yet, not even the note
   let stopped = false
   const draw = () => {
-    const evaluation = context.buffer.active?.eval
+    const evaluation = context.buffer.active?.eval ?? null
     if (evaluation === shown) return
     shown = evaluation
     if (!evaluation) {
