@@ -43,9 +43,9 @@ export const PANELS = [
   { name: 'dataloader', title: 'DataLoader batch', build: dataloader },
   { name: 'modes', title: 'train() vs eval()', build: modes },
   { name: 'mnist', title: 'Live training', build: mnist },
-  { name: 'digit', title: 'Your digit', build: digit },
   { name: 'progress', title: 'Train / validation', build: together(progress, mistakes) },
   { name: 'gpu', title: 'Device', build: gpu },
+  { name: 'digit', title: 'Your digit', build: digit },
 ]
 
 /** @param {string} name */
