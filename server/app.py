@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,9 +38,10 @@ def create_app(settings: Settings) -> FastAPI:
         # What routes reach, through server/api/deps.py only (settings: set below).
         app.state.manager, app.state.presenter = manager, Presenter()
         manager.start()
-        announcer = asyncio.create_task(_announce_viewers(manager.hub))
+        announcer = asyncio.create_task(announce_viewers(manager.hub))
         try:
-            yield
+            async with _publishing(manager, settings):
+                yield
         finally:
             announcer.cancel()
             # Blocking on purpose: nothing else should happen while the run is wound down.
@@ -47,14 +49,36 @@ def create_app(settings: Settings) -> FastAPI:
             store.close()
 
     app = FastAPI(title="loopcast", version="0.1.0", lifespan=lifespan)
+    for router in (runs.router, status.router, demo.router):
+        app.include_router(router)
+    serve_viewers(app, settings)
+    return app
+
+
+def serve_viewers(app: FastAPI, settings: Settings) -> None:
+    """What the trainer and an edge (server/edge/) serve alike: the stream, the deck and
+    the audience page, behind the same guards and the same 422 answers."""
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.state.settings = settings
-    for router in (runs.router, status.router, demo.router, ws.router):
-        app.include_router(router)
+    app.include_router(ws.router)
     mount_pages(app, settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostGuard, settings=settings)
-    return app
+
+
+def _publishing(manager: RunManager, settings: Settings) -> AbstractAsyncContextManager[None]:
+    """With --redis, the run log is written into Redis too, for edges to serve."""
+    if not settings.redis:
+        return contextlib.nullcontext()
+    from server.redislog import publishing  # redis-py is loaded only when asked for
+
+    url = settings.trainer_url or f"http://{settings.host}:{settings.port}"
+    return publishing(
+        manager.hub,
+        settings.redis,
+        settings.redis_ttl,
+        lambda: {**manager.server_status(), "url": url},
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -67,7 +91,7 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
-async def _announce_viewers(hub: Hub) -> None:
+async def announce_viewers(hub: Hub) -> None:
     while True:
         await asyncio.sleep(VIEWER_COUNT_PERIOD)
         hub.announce_viewers()

@@ -1,4 +1,4 @@
-"""The `loopcast` command: `loopcast serve` and `loopcast data fetch`."""
+"""The `loopcast` command: `loopcast serve`, `loopcast edge` and `loopcast data fetch`."""
 
 import argparse
 import logging
@@ -7,6 +7,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import uvicorn
 from pydantic import ValidationError
@@ -14,6 +15,9 @@ from pydantic import ValidationError
 from server.config import Settings
 from server.data.cli import add_data_parser, run_data_command
 from server.data.datasets import missing_files
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 # uvicorn closes a WebSocket that sends more than this with 1009 (message too big).
 WS_MAX_MESSAGE = 64 * 1024
@@ -61,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", help="presenter token (default: LOOPCAST_TOKEN, else generated)")
     serve.add_argument("--data-dir", help="folder with the datasets (loopcast data fetch)")
     serve.add_argument("--db", help="SQLite file for the run history")
+    serve.add_argument(
+        "--redis", help="also write the run log into Redis for edges: redis://HOST:PORT/DB"
+    )
+    serve.add_argument(
+        "--redis-ttl", type=int, help="seconds a finished run stays in Redis (default 1 day)"
+    )
+    edge = commands.add_parser("edge", help="serve viewers from the trainer's run log in Redis")
+    edge.add_argument("--redis", help="the trainer's Redis: redis://HOST:PORT/DB (required)")
+    edge.add_argument("--host", help="bind address (default 127.0.0.1; 0.0.0.0 for the LAN)")
+    edge.add_argument("--port", type=int, help="port (default 8000)")
+    edge.add_argument("--trainer-url", help="the trainer's URL (default: as it publishes it)")
     add_data_parser(commands)
     return parser
 
@@ -76,8 +91,9 @@ def display_host(host: str) -> str:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    flags = {name: getattr(args, name) for name in ("host", "port", "device", "token", "db")}
-    if args.data_dir is not None:
+    names = ("host", "port", "device", "token", "db", "redis", "redis_ttl", "trainer_url")
+    flags = {name: getattr(args, name, None) for name in names}
+    if getattr(args, "data_dir", None) is not None:
         flags["data_dir"] = args.data_dir
     settings = Settings(**{name: value for name, value in flags.items() if value is not None})
     if not settings.token:
@@ -85,11 +101,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def serve(args: argparse.Namespace) -> int:
+def checked_settings(args: argparse.Namespace) -> Settings | None:
     try:
-        settings = settings_from(args)
+        return settings_from(args)
     except ValidationError as error:
         print(f"loopcast: bad setting:\n{error}", file=sys.stderr)
+        return None
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = checked_settings(args)
+    if settings is None:
         return 2
     missing = missing_files(settings.data_dir, "mnist")
     if missing:
@@ -105,10 +127,33 @@ def serve(args: argparse.Namespace) -> int:
     base = f"http://{display_host(settings.host)}:{settings.port}"
     print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
     print(f"loopcast audience:  {base}/watch", flush=True)
+    run_server(create_app(settings), settings)
+    return 0
+
+
+def edge(args: argparse.Namespace) -> int:
+    settings = checked_settings(args)
+    if settings is None:
+        return 2
+    if not settings.redis:
+        print(
+            "loopcast edge: name the trainer's Redis: --redis redis://HOST:PORT/DB", file=sys.stderr
+        )
+        return 2
+
+    from server.edge.app import create_edge_app
+
+    print(f"loopcast edge: http://{display_host(settings.host)}:{settings.port}/watch", flush=True)
+    run_server(create_edge_app(settings), settings)
+    return 0
+
+
+def run_server(app: "FastAPI", settings: Settings) -> None:
+    """uvicorn with the stream's limits and keepalive; the token kept out of its logs."""
     for logger in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(logger).addFilter(RedactTokens(settings.token))
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         ws_max_size=WS_MAX_MESSAGE,
@@ -118,12 +163,13 @@ def serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
         log_level="info",
     )
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "edge":
+        return edge(args)
     code: int = run_data_command(args)
     return code

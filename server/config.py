@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     inject_fault: str = ""
     # Benchmarks: a stand-in worker (no torch) makes up this many batches a second; 0 trains.
     standin_rate: float = Field(default=0.0, ge=0, le=1_000_000)
+    # More than one machine (docs/scale.md): the trainer writes its run log into this Redis
+    # (redis://HOST:PORT/DB), edges read it; finished runs' keys expire after redis_ttl s.
+    redis: str = ""
+    redis_ttl: int = Field(default=86_400, ge=1)
+    # The trainer's URL as viewers' browsers reach it: edges name it when they refuse a
+    # presenter action, and read runs from it when Redis lost them.
+    trainer_url: str = ""
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

@@ -27,6 +27,8 @@ def free_port() -> int:
 
 
 class LiveServer:
+    command = "serve"  # the `loopcast` subcommand it runs
+
     def __init__(self, data_dir: Path, workdir: Path, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -53,7 +55,7 @@ class LiveServer:
     def start(self, timeout: float = 90) -> "LiveServer":
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "server", self.command, "--port", str(self.port)],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,

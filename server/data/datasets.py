@@ -5,10 +5,12 @@
 """
 
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from server.data.idx import read_idx
+
+if TYPE_CHECKING:
+    import torch
 
 DATASETS: tuple[str, ...] = ("mnist", "fashion-mnist")
 # torchvision's folder names: `MNIST(root)` reads `root/MNIST/raw/...`.
@@ -55,8 +57,10 @@ def fetch_command(dataset: str, data_dir: Path | str) -> str:
 
 def load_split(
     data_dir: Path | str, dataset: str, train: bool
-) -> tuple[torch.Tensor, torch.Tensor]:
+) -> tuple["torch.Tensor", "torch.Tensor"]:
     """uint8 images (N, 28, 28) and int64 labels (N,) of the training or the test split."""
+    import torch  # here, not above: the CLI, the server process and edges need no torch
+
     missing = missing_files(data_dir, dataset)
     if missing:
         raise DatasetMissing(

@@ -1,0 +1,65 @@
+"""An edge's copy of the trainer's run log, rebuilt from entries (server/redislog.py).
+
+Applying an entry twice changes nothing (points are trimmed to the new ones, epochs and
+the run object are taken by number and id), so an edge can read a run again from its
+start, from Redis or from the trainer's API, and nothing is duplicated. The edge's Hub
+then serves it as the trainer's Hub serves its own: the same messages, the same seqs.
+"""
+
+import logging
+from typing import Any
+
+from server.hub import Hub
+from server.runlog import RunLog
+from server.store import POINT_COLUMNS
+
+log = logging.getLogger("loopcast.edge")
+# Epoch entries' fields that are not the epoch's results.
+ENVELOPE_FIELDS = ("type", "run", "last_seq")
+
+
+class Gap(Exception):
+    """Points that do not follow the last ones: the run must be read again."""
+
+
+class EdgeLog:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self._unknown: set[str] = set()
+
+    def apply(self, message: dict[str, Any]) -> None:
+        kind, run = message["type"], self.hub.log
+        if kind == "info":
+            self._info(message["info"])
+        elif kind == "slide":
+            if self.hub.slide != {"page": message["page"], "panel": message["panel"]}:
+                self.hub.set_slide(message["page"], message["panel"])
+        elif run is None or message["run"] != run.id:
+            return  # an older run's entry, read again
+        elif kind == "points":
+            self._append(run, message)
+        elif kind == "epoch":
+            if not run.epochs or message["epoch"] > run.epochs[-1]["epoch"]:
+                run.add_epoch({k: v for k, v in message.items() if k not in ENVELOPE_FIELDS})
+                self.hub.publish()
+        elif kind not in self._unknown:
+            # A kind this edge's RunLog cannot hold: an edge older than its trainer.
+            self._unknown.add(kind)
+            log.warning("entries of type %r are not served by this edge: upgrade it", kind)
+
+    def _info(self, info: dict[str, Any]) -> None:
+        run = self.hub.log
+        if run is None or info["id"] > run.id:
+            self.hub.set_run(RunLog({**info, "epochs": []}))
+        elif info["id"] == run.id:
+            run.info.update(info)
+            self.hub.publish()
+
+    def _append(self, run: RunLog, message: dict[str, Any]) -> None:
+        seqs = message["seq"]
+        skip = run.last_seq + 1 - seqs[0]
+        if skip < 0:
+            raise Gap(f"run {run.id}: points from {seqs[0]} follow {run.last_seq}")
+        if skip < len(seqs):
+            run.append({name: message[name][skip:] for name in POINT_COLUMNS}, message["created"])
+            self.hub.publish()

@@ -1,0 +1,206 @@
+"""The run log on Redis Streams: its keys and entries, and the trainer's publisher.
+
+One stream per run (`loopcast:run:{id}`) holds the run as entries in the order they
+happened, each a JSON text with a `type`, under an ID made from the run's seqs:
+`<seq>-0` for the points up to seq (so `XREAD ... <since>-0` is today's `?since=`), and
+`<seq>-<n>` for the n-th other entry after them (an epoch, the run object as it changed,
+any kind the hub adds later). Redis refuses an ID that is not greater than the stream's
+last, so a publisher that writes the same entries again cannot duplicate anything.
+`loopcast:runs` says which runs exist (entry `<run>-0` per run), `loopcast:slides` the
+presenter's slides, `loopcast:server` the trainer's status and URL.
+
+The publisher is a full-detail viewer of the trainer's hub: it sees what a viewer sees,
+in order, and falls behind (fewer, larger messages) rather than holding the trainer up.
+Edges (server/edge/) rebuild the same RunLog from these entries.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from server.hub import Hub
+from server.runlog import encode
+from server.store import POINT_COLUMNS, Columns, Row
+from server.training.protocol import ACTIVE
+
+RUNS = "loopcast:runs"
+SLIDES = "loopcast:slides"
+SERVER = "loopcast:server"
+# Lifecycle streams are capped: edges read their newest entries only.
+RUNS_KEPT, SLIDES_KEPT = 1000, 100
+# Reconnects wait this long at first, doubling up to the most.
+BACKOFF_FIRST, BACKOFF_MOST = 0.1, 2.0
+DUPLICATE = "equal or smaller than the target stream top item"
+
+log = logging.getLogger("loopcast.redis")
+Message = dict[str, Any]
+
+
+def run_key(run_id: int) -> str:
+    return f"loopcast:run:{run_id}"
+
+
+def parse_id(entry_id: bytes | str | None) -> tuple[int, int]:
+    assert entry_id is not None
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    seq, n = text.split("-")
+    return int(seq), int(n)
+
+
+def info_message(info: Row) -> Message:
+    """The run object as an entry, without its epochs (entries of their own)."""
+    fields = {name: value for name, value in info.items() if name not in ("epochs", "last_seq")}
+    return {"type": "info", "run": info["id"], "info": fields}
+
+
+def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]:
+    """A whole run as entries: the run object, then its points cut at each epoch's last
+    point with the epoch after them, then the run object again (its status now). From a
+    hub snapshot (live epochs carry `last_seq`) or the trainer's GET /api/runs/{id}
+    (stored epochs do not: found from the points' epoch column)."""
+    run_id = info["id"]
+
+    def points_upto(after: int, upto: int) -> Message:
+        columns = {name: points[name][after:upto] for name in POINT_COLUMNS}
+        return {"type": "points", "run": run_id, **columns, "created": created}
+
+    yield info_message(info)
+    done = 0
+    for epoch in info.get("epochs", []):
+        last = epoch.get("last_seq")
+        if last is None:
+            last = sum(1 for value in points["epoch"] if value <= epoch["epoch"])
+        if last > done:
+            yield points_upto(done, last)
+            done = last
+        yield {"type": "epoch", "run": run_id, **epoch, "last_seq": last}
+    if done < len(points["seq"]):
+        yield points_upto(done, len(points["seq"]))
+    yield info_message(info)
+
+
+class StreamLost(Exception):
+    """The run's stream is gone from Redis (restarted empty): write the run again."""
+
+
+class Publisher:
+    """Writes the trainer's run log into Redis for as long as the trainer runs."""
+
+    def __init__(self, hub: Hub, redis: Redis, ttl: float, server: Callable[[], Row]) -> None:
+        self.hub, self.redis, self.ttl, self.server = hub, redis, ttl, server
+        self._run: int | None = None
+        self._top = (0, 0)  # the newest ID in the run's stream, written or found there
+        self._next = (0, 1)  # the ID of this publisher's next entry that is not points
+        self._slide: str | None = None
+
+    async def run(self) -> None:
+        """Stream the hub into Redis; after a Redis fault, start over from a snapshot of
+        the run: Redis refuses what it already holds and takes the rest."""
+        backoff = BACKOFF_FIRST
+        while True:
+            try:
+                await self.hub.stream(self._send, since=0, run=None, detail="full")
+            except StreamLost as lost:
+                log.warning("%s is gone from Redis (restarted empty?): writing it again", lost)
+            except (RedisError, OSError) as error:
+                log.warning("Redis: %s; trying again in %.1f s", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(2 * backoff, BACKOFF_MOST)
+                continue
+            backoff = BACKOFF_FIRST
+
+    async def _send(self, text: str) -> None:
+        message = json.loads(text)
+        kind = message["type"]
+        if kind == "viewers":  # each edge counts its own
+            return
+        if kind == "slide":
+            await self._publish_slide(text)
+        elif kind == "snapshot":
+            await self._publish_snapshot(message)
+        elif kind == "status":  # the run object as it is now: status, reason, times
+            assert self.hub.log is not None and self.hub.log.id == message["run"]
+            await self._write([info_message(self.hub.log.info)])
+        else:  # points, epochs and whatever kind the hub adds: as they are
+            await self._write([message], [text])
+
+    async def _publish_slide(self, text: str) -> None:
+        if text != self._slide:
+            await self.redis.xadd(SLIDES, {"m": text}, maxlen=SLIDES_KEPT, approximate=True)
+            self._slide = text
+
+    async def _publish_snapshot(self, message: Message) -> None:
+        if message["slide"] is not None:
+            slide = {"type": "slide", "run": message["run"], **message["slide"]}
+            await self._publish_slide(encode(slide))
+        info = message["info"]
+        if info is None:
+            return
+        self._run = info["id"]
+        newest = await self.redis.xrevrange(run_key(self._run), count=1)
+        self._top = parse_id(newest[0][0]) if newest else (0, 0)
+        self._next = (0, 1)
+        with contextlib.suppress(ResponseError):  # already there
+            await self.redis.xadd(RUNS, {"run": self._run}, id=f"{self._run}-0", maxlen=RUNS_KEPT)
+        await self._write(list(run_entries(info, message["points"], time.time())))
+
+    def _entry_ids(self, messages: list[Message]) -> Iterator[tuple[int, tuple[int, int]]]:
+        """(index, ID) of the messages Redis does not hold yet: points under `<seq>-0`,
+        the rest numbered after them. The run object is always taken: it may have
+        changed since Redis last had it."""
+        for index, message in enumerate(messages):
+            entry_id = (message["seq"][-1], 0) if message["type"] == "points" else self._next
+            if entry_id <= self._top and message["type"] == "info" and entry_id[0] == self._top[0]:
+                entry_id = (self._top[0], self._top[1] + 1)
+            self._next = (entry_id[0], entry_id[1] + 1)
+            if entry_id > self._top:
+                yield index, entry_id
+
+    async def _write(self, messages: list[Message], texts: list[str] | None = None) -> None:
+        assert self._run is not None
+        key = run_key(self._run)
+        entries = [
+            (entry_id, texts[index] if texts else encode(messages[index]))
+            for index, entry_id in self._entry_ids(messages)
+        ]
+        if not entries:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for (seq, n), text in entries:
+            # Only the run's first entry makes its stream: writing on into a stream Redis
+            # lost would start it in the middle.
+            pipe.xadd(key, {"m": text}, id=f"{seq}-{n}", nomkstream=(seq, n) != (0, 1))
+        pipe.set(SERVER, encode(self.server()))
+        last = messages[-1]
+        if last["type"] == "info" and last["info"]["status"] not in ACTIVE:
+            pipe.expire(key, int(self.ttl))
+        results = await pipe.execute(raise_on_error=False)
+        for result in results[: len(entries)]:
+            if result is None:
+                raise StreamLost(key)
+            if isinstance(result, ResponseError) and DUPLICATE not in str(result):
+                raise result
+        self._top = max(self._top, entries[-1][0])
+
+
+@contextlib.asynccontextmanager
+async def publishing(
+    hub: Hub, url: str, ttl: float, server: Callable[[], Row]
+) -> AsyncIterator[None]:
+    """The trainer's publisher, running while inside."""
+    redis = Redis.from_url(url, decode_responses=True)
+    task = asyncio.create_task(Publisher(hub, redis, ttl, server).run())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await redis.aclose()

@@ -1,0 +1,141 @@
+"""Edges (`loopcast edge`) serve the trainer's run through Redis: the same stream as the
+trainer's own, resumable on any edge, read-only, without torch."""
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+
+from server.hub import Hub
+from server.redislog import Publisher, run_key
+from server.runlog import RunLog
+from support.edges import LiveEdge, RedisServer
+from support.live import LiveServer, Viewer
+
+# 2 epochs of 118 batches from the stand-in worker.
+RUN = {"batch_size": 512, "epochs": 2}
+EPOCH_FIELDS = ("epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", "t", "last_seq")
+
+
+def seen(viewer: Viewer) -> dict[str, Any]:
+    """What a viewer was sent of its run: every point and epoch, and how it ended (a new
+    run may be running already in its first snapshot, or not yet: `running` may not come)."""
+    epochs = [{name: epoch[name] for name in EPOCH_FIELDS} for epoch in viewer.epochs]
+    return {"seq": viewer.seq, "loss": viewer.loss, "epochs": epochs, "end": viewer.statuses[-1]}
+
+
+def test_two_edges_and_the_trainer_stream_the_same_run(
+    trainer: LiveServer, make_edge: Callable[[], LiveEdge]
+) -> None:
+    servers = [trainer, make_edge(), make_edge()]
+    with (
+        servers[0].viewer() as on_trainer,
+        servers[1].viewer() as on_edge,
+        servers[2].viewer("?since=0") as on_other_edge,
+    ):
+        viewers = [on_trainer, on_edge, on_other_edge]
+        for viewer in viewers:
+            assert viewer.next_event()["type"] == "snapshot"
+        run = trainer.start_run(**RUN)
+        for viewer in viewers:
+            viewer.until_status("finished")
+    streams = [seen(viewer) for viewer in viewers]
+    assert streams[0]["seq"] == list(range(1, 2 * 118 + 1))
+    assert [len(stream["epochs"]) for stream in streams] == [2, 2, 2]
+    assert streams[1] == streams[0] and streams[2] == streams[0]
+    # A late joiner's snapshot is the same run object and points on every server.
+    snapshots = []
+    for server in servers:
+        with server.viewer() as late:
+            snapshot = late.next_event()
+            snapshots.append({"info": snapshot["info"], "points": snapshot["points"]})
+    assert snapshots[0]["info"]["id"] == run["id"]
+    assert snapshots[1] == snapshots[0] and snapshots[2] == snapshots[0]
+
+
+def test_a_viewer_resumes_on_the_other_edge_with_nothing_missing(
+    trainer: LiveServer, make_edge: Callable[[], LiveEdge]
+) -> None:
+    first, second = make_edge(), make_edge()
+    run = trainer.start_run(**{**RUN, "epochs": 4})
+    with first.viewer() as viewer:
+        viewer.until_points(50)
+        seqs = list(viewer.seq)
+    with second.viewer(f"?since={seqs[-1]}&run={run['id']}") as resumed:
+        snapshot = resumed.next_event()
+        assert snapshot["since"] == seqs[-1]
+        resumed.until_status("finished")
+        seqs += resumed.seq
+    assert seqs == list(range(1, 4 * 118 + 1))
+
+
+def test_an_edge_refuses_presenter_actions_and_names_the_trainer(
+    trainer: LiveServer, make_edge: Callable[[], LiveEdge]
+) -> None:
+    edge = make_edge()
+    for method, path in (("POST", "/api/runs"), ("POST", "/api/runs/1/stop"), ("POST", "/api/slide")):
+        answer = edge.http.request(method, path, json={}, headers=trainer.auth)
+        assert answer.status_code == 421, answer.text
+        assert trainer.url in answer.json()["detail"]
+    # Read-only requests the edge does not hold are the trainer's answers.
+    run = trainer.start_run(**RUN)
+    trainer.wait_run(run["id"])
+    assert edge.http.get("/api/runs").json() == trainer.http.get("/api/runs").json()
+    details = edge.http.get(f"/api/runs/{run['id']}")
+    assert details.json() == trainer.http.get(f"/api/runs/{run['id']}").json()
+    assert edge.http.get("/api/runs/999").status_code == 404
+
+
+def test_an_edge_runs_no_worker_and_no_torch(make_edge: Callable[[], LiveEdge]) -> None:
+    edge = make_edge()
+    assert edge.process is not None
+    maps = open(f"/proc/{edge.process.pid}/maps").read()
+    assert "libtorch" not in maps and "site-packages/torch" not in maps
+    status = httpx.get(f"{edge.url}/api/status").json()
+    assert status["viewers"] == 0
+
+
+def test_a_duplicate_publish_is_refused(redis_server: RedisServer) -> None:
+    """A trainer that writes a run again (a second publisher, as after a restart) adds
+    only what Redis does not hold."""
+
+    async def scenario() -> tuple[list[Any], list[Any], list[Any]]:
+        redis = Redis.from_url(redis_server.url, decode_responses=True)
+        hub = Hub(lambda: {})
+        info = {"id": 7, "status": "running", "total_steps": 100, "epochs": []}
+        log = RunLog(info)
+        log.append(columns(1, 30))
+        hub.set_run(log)
+
+        async def publish_until(count: int) -> None:
+            task = asyncio.create_task(Publisher(hub, redis, 60, lambda: {}).run())
+            deadline = time.monotonic() + 20
+            while await redis.xlen(run_key(7)) < count and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.2)  # time for anything more it would write
+            task.cancel()
+
+        await publish_until(3)  # the run object, its points, the run object
+        first = await redis.xrange(run_key(7))
+        await publish_until(3)
+        again = await redis.xrange(run_key(7))
+        log.append(columns(31, 40))
+        await publish_until(5)
+        more = await redis.xrange(run_key(7))
+        await redis.aclose()
+        return first, again, more
+
+    first, again, more = asyncio.run(scenario())
+    assert [entry_id for entry_id, _ in first] == ["0-1", "30-0", "30-1"]
+    assert again == first
+    assert [entry_id for entry_id, _ in more][:3] == ["0-1", "30-0", "30-1"]
+    assert [entry_id for entry_id, _ in more][3:] == ["30-2", "40-0", "40-1"][: len(more) - 3]
+
+
+def columns(first: int, last: int) -> dict[str, list[Any]]:
+    seqs = list(range(first, last + 1))
+    return {"seq": seqs, "step": seqs, "epoch": [1] * len(seqs), "loss": [0.5] * len(seqs),
+            "acc": [0.5] * len(seqs), "t": [s / 100 for s in seqs]}
