@@ -32,7 +32,7 @@ export function digit(element, context) {
   const seen = el('canvas', { class: 'lc-draw-seen', 'aria-label': 'What the model sees: 28x28' })
   const bars = [0, 1, 2].map(barRow)
   const verdict = el('p', { class: 'lc-draw-verdict', role: 'status' })
-  const status = el('p', { class: 'lc-note' })
+  const status = el('p', { class: 'lc-note lc-draw-status' })
   element.append(
     el('p', { class: 'lc-note', text: 'Draw a digit: the model training on stage reads it, on this device.' }),
     el('div', { class: 'lc-draw' },
