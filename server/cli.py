@@ -1,4 +1,5 @@
-"""The `loopcast` command: `loopcast serve`, `loopcast edge` and `loopcast data fetch`."""
+"""The `loopcast` command: `loopcast serve`, `loopcast edge`, `loopcast data fetch` and
+`loopcast runs export|import`."""
 
 import argparse
 import logging
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from server.config import Settings
 from server.data.cli import add_data_parser, run_data_command
 from server.data.datasets import missing_files
+from server.recording import add_runs_parser, run_runs_command
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -77,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     edge.add_argument("--port", type=int, help="port (default 8000)")
     edge.add_argument("--trainer-url", help="the trainer's URL (default: as it publishes it)")
     add_data_parser(commands)
+    add_runs_parser(commands)
     return parser
 
 
@@ -171,5 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(args)
     if args.command == "edge":
         return edge(args)
+    if args.command == "runs":
+        return run_runs_command(args)
     code: int = run_data_command(args)
     return code
