@@ -2,6 +2,8 @@
 // band, so no spike is hidden) and their mean (a line). Points and the server's buckets
 // go through the same binning, so one drawing path serves both streams. Pure: tested in node.
 
+import { Smoothed } from './smooth.js'
+
 // The rows of a run as buckets: a point is a bucket of one.
 export function asBuckets(rows) {
   const c = rows.columns
@@ -21,25 +23,32 @@ export function pointBuckets(points) {
 
 const usable = Number.isFinite // a diverged loss is null or NaN: left out, never a zero
 
+// The weighted means a bin keeps, of those columns the buckets have: the loss mean, the
+// accuracy mean and their smoothed copies (smooth.js).
+const AVERAGED = ['mean', 'acc', 'smoothed', 'smoothedAcc']
+
 // Buckets merged into at most `width` bins of equal seq range; only non-empty bins are
-// kept. Each bin: x (its last seq), min, max, loss mean and accuracy mean weighted by the
-// points each bucket covers. A bin with no finite loss has null loss (a gap).
+// kept. Each bin: x (its last seq), min, max, and each averaged column's mean weighted by
+// the points each bucket covers. A bin with no finite loss has null loss (a gap).
+/** @returns {Record<string, any[]>} */
 export function bin(buckets, width) {
-  const out = { x: [], min: [], max: [], mean: [], acc: [] }
+  const fields = AVERAGED.filter((name) => buckets[name])
+  const out = { x: [], min: [], max: [], ...Object.fromEntries(fields.map((name) => [name, []])) }
   const n = buckets.length
   if (!n) return out
   const columns = Math.max(1, Math.floor(width))
   const before = buckets.first[0] - 1
   const span = buckets.last[n - 1] - before
   let column = -1
-  let min, max, sum, weight, accSum, accWeight, x
+  let min, max, x
+  const sums = fields.map(() => 0)
+  const weights = fields.map(() => 0)
   const flush = () => {
     if (column < 0) return
     out.x.push(x)
     out.min.push(min === Infinity ? null : min)
     out.max.push(max === -Infinity ? null : max)
-    out.mean.push(weight ? sum / weight : null)
-    out.acc.push(accWeight ? accSum / accWeight : null)
+    fields.forEach((name, j) => out[name].push(weights[j] ? sums[j] / weights[j] : null))
   }
   for (let i = 0; i < n; i++) {
     const last = buckets.last[i]
@@ -49,19 +58,19 @@ export function bin(buckets, width) {
       column = at
       min = Infinity
       max = -Infinity
-      sum = weight = accSum = accWeight = 0
+      sums.fill(0)
+      weights.fill(0)
     }
     const count = last - buckets.first[i] + 1
     if (usable(buckets.min[i])) min = Math.min(min, buckets.min[i])
     if (usable(buckets.max[i])) max = Math.max(max, buckets.max[i])
-    if (usable(buckets.mean[i])) {
-      sum += buckets.mean[i] * count
-      weight += count
-    }
-    if (usable(buckets.acc[i])) {
-      accSum += buckets.acc[i] * count
-      accWeight += count
-    }
+    fields.forEach((name, j) => {
+      const value = buckets[name][i]
+      if (usable(value)) {
+        sums[j] += value * count
+        weights[j] += count
+      }
+    })
     x = last
   }
   flush()
@@ -84,11 +93,45 @@ export function joinBins(parts) {
   return data
 }
 
-// The MNIST chart's data: [x, loss max, loss min, loss mean, accuracy, earlier run's mean].
-export function lossData(rows, earlier, width) {
-  const current = rows ? bin(asBuckets(rows), width) : bin({ length: 0 }, width)
+// The smoothed copies of a chart's columns, each kept between frames (smooth.js).
+export function smoothers() {
+  return { mean: new Smoothed(), acc: new Smoothed(), earlier: new Smoothed() }
+}
+
+// Buckets with their loss and accuracy means smoothed at `weight`; `key`: the rows they
+// come from (a run's columns: smoothed again only when another run is drawn).
+function withSmoothed(buckets, key, weight, kept, accuracy) {
+  const smoothed = kept.of(key, buckets.mean, weight, buckets.length)
+  return accuracy ? { ...buckets, smoothed, smoothedAcc: accuracy.of(key, buckets.acc, weight, buckets.length) } : { ...buckets, smoothed }
+}
+
+// The MNIST chart's data: [x, loss max, loss min, raw loss mean, smoothed loss mean,
+// smoothed accuracy, earlier run's smoothed mean]. Smoothing runs on the rows (every batch,
+// or the envelope's buckets) before binning: the curve a reader sees does not depend on
+// the chart's width.
+export function lossData(rows, earlier, width, weight = 0, kept = smoothers()) {
+  const current = rows ? withSmoothed(asBuckets(rows), rows, weight, kept.mean, kept.acc) : { length: 0 }
+  const before = earlier ? withSmoothed(pointBuckets(earlier), earlier, weight, kept.earlier) : { length: 0 }
   return joinBins([
-    { bins: current, fields: ['max', 'min', 'mean', 'acc'] },
-    { bins: bin(pointBuckets(earlier), width), fields: ['mean'] },
+    { bins: bin(current, width), fields: ['max', 'min', 'mean', 'smoothed', 'smoothedAcc'] },
+    { bins: bin(before, width), fields: ['smoothed'] },
   ])
+}
+
+// The current run's smoothed loss minus the earlier run's at the same seq (the newest the
+// current run has and the earlier one reached), from the smoothed columns `lossData` kept.
+// Null until both have a finite value there.
+export function baselineGap(rows, earlier, kept) {
+  const seqs = earlier?.seq ?? []
+  if (!rows?.length || !seqs.length) return null
+  const current = kept.mean.values
+  const last = asBuckets(rows).last
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const seq = last[i]
+    const at = seq - seqs[0] // the earlier run's seqs run on from its first
+    if (at >= seqs.length || !Number.isFinite(current[i])) continue
+    const before = kept.earlier.values[at]
+    return Number.isFinite(before) ? { seq, gap: current[i] - before } : null
+  }
+  return null
 }

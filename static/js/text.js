@@ -81,9 +81,15 @@ export function profileCaption(profile) {
   return `Measured on ${profile.device}: ${steps} of the ${profile.model} above, batch ${profile.batch_size}.`
 }
 
+// "REPLAY of run 3, ×10" for a replay's run object; '' for a trained run.
+export function replayText(info) {
+  return info?.replay_of == null ? '' : `REPLAY of run ${info.replay_of}, ×${+Number(info.replay_speed ?? 1).toFixed(2)}`
+}
+
 export function overlayLabel(run) {
   const name = run.name ? ` “${run.name}”` : ''
-  return `Run ${run.id}${name}: ${run.config.model}, ${run.config.optimizer}, ${run.status}`
+  const replay = replayText(run)
+  return `Run ${run.id}${name}: ${run.config.model}, ${run.config.optimizer}, ${run.status}${replay ? ` (${replay})` : ''}`
 }
 
 // "12 s", "0.9 s", "0.12 s": two significant digits below 10 s, whole seconds above.
@@ -103,4 +109,12 @@ export function paceCaption(run) {
   const measured = run.epochs.at(-1)?.samples_per_s
   if (measured) return `${paced}; unpaced: ${rate(measured)} on ${device}`
   return `${paced}; the unpaced speed on ${device} shows after the first epoch`
+}
+
+// Under the loss chart with an overlay: how far the current run is from the earlier one.
+export function baselineText(gap, earlierId) {
+  if (!gap) return `vs run ${earlierId}: the difference shows once both have a batch in common`
+  const sign = gap.gap > 0 ? '+' : gap.gap < 0 ? '−' : '±'
+  const verdict = gap.gap > 0 ? 'higher' : gap.gap < 0 ? 'lower' : 'the same'
+  return `vs run ${earlierId} at batch ${gap.seq.toLocaleString('en')}: ${sign}${Math.abs(gap.gap).toFixed(3)} loss (smoothed, ${verdict})`
 }

@@ -6,6 +6,7 @@
 import { api } from './api.js'
 import { el, setText } from './dom.js'
 import { demo } from './panels/demo.js'
+import { replayControls } from './replay.js'
 
 export const SCHEMA = '/openapi.json'
 
@@ -83,15 +84,14 @@ function input(field) {
   return el('input', attributes)
 }
 
-/** @param {import('./panels/index.js').PanelContext} context */
-export function trainControls(context) {
+// `picker`: the overlay picker, whose runs Replay offers.
+/** @param {import('./panels/index.js').PanelContext} context @param {{ run: any, runs: any[] }} picker */
+export function trainControls(context, picker) {
   /** @type {(HTMLInputElement | HTMLSelectElement)[]} */
   let inputs = []
   const train = el('button', { class: 'lc-button lc-train', type: 'button', text: 'Train' })
   const stop = el('button', { class: 'lc-button lc-stop', type: 'button', text: 'Stop' })
   const message = el('span', { class: 'lc-error', role: 'status' })
-  const buttons = el('div', { class: 'lc-buttons' }, train, stop)
-  const node = el('div', { class: 'lc-controls' }, buttons, message)
   /** @param {() => Promise<unknown>} request */
   const act = async (request) => {
     setText(message, '')
@@ -101,6 +101,9 @@ export function trainControls(context) {
       setText(message, error.message)
     }
   }
+  const replay = replayControls(picker, act)
+  const buttons = el('div', { class: 'lc-buttons' }, train, stop, replay.button)
+  const node = el('div', { class: 'lc-controls' }, buttons, replay.label, message)
   train.addEventListener('click', () => {
     const body = Object.fromEntries(inputs.map((field) => [field.name, field instanceof HTMLSelectElement ? field.value : Number(field.value)]))
     act(() => api('/api/runs', { method: 'POST', body }))
@@ -115,12 +118,14 @@ export function trainControls(context) {
     const busy = status === 'running' || status === 'queued'
     train.disabled = busy || !context.buffer.server || !inputs.length
     stop.disabled = !busy
+    replay.sync(busy || !context.buffer.server)
   }
   const stopLoading = demo(context, SCHEMA, message, (openapi) => {
     try {
       const fields = trainFields(openapi, context.pace)
       inputs = fields.map(input)
       buttons.before(...fields.map((field, i) => el('label', {}, el('span', { text: field.label }), inputs[i])))
+      replay.load(openapi)
       setText(message, '')
     } catch (error) {
       setText(message, error.message)

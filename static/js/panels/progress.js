@@ -3,8 +3,10 @@
 
 import { AlignedData } from '../chartdata.js'
 import { FAINT, FROM_ZERO, lineChart } from '../charts.js'
+import { chartTools } from '../charttools.js'
 import { el, setText } from '../dom.js'
-import { WAITING } from '../text.js'
+import { WAITING, runLabel } from '../text.js'
+import { replayBadge } from './badge.js'
 import { listen } from './demo.js'
 import { overlayPicker } from './overlay.js'
 
@@ -20,7 +22,7 @@ export function progress(element, context) {
   const accBox = el('div', { class: 'lc-chart' })
   const picker = overlayPicker(context, () => draw())
   const note = el('p', { class: 'lc-note' })
-  element.append(el('div', { class: 'lc-row' }, note, picker.select), el('div', { class: 'lc-pair' }, lossBox, accBox))
+  const badge = replayBadge()
   const height = context.chartHeight ?? 200
   const lossChart = lineChart(lossBox, {
     xLabel: 'epoch',
@@ -45,6 +47,13 @@ export function progress(element, context) {
       { label: 'earlier run', stroke: FAINT },
     ],
   })
+  const caption = () => `${runLabel(context.buffer.active)} · ${note.textContent}`
+  const lossTools = chartTools({ name: 'progress-loss', chart: lossChart, box: lossBox, caption, log: true })
+  const accTools = chartTools({ name: 'progress-accuracy', chart: accChart, box: accBox, caption })
+  element.append(
+    el('div', { class: 'lc-row' }, el('div', { class: 'lc-run' }, badge.node, note), picker.select),
+    el('div', { class: 'lc-pair' }, el('div', {}, lossTools.node, lossBox), el('div', {}, accTools.node, accBox)),
+  )
   const lossColumns = new AlignedData(3)
   const accColumns = new AlignedData(2)
   const draw = () => {
@@ -52,6 +61,7 @@ export function progress(element, context) {
     const earlier = picker.run?.epochs ?? []
     const waiting = context.buffer.server ? 'Each epoch adds a point when it ends: train loss, validation loss and accuracy.' : WAITING
     setText(note, epochs.length ? `${epochs.length} epoch(s) so far` : waiting)
+    badge.sync(context.buffer.active)
     /** @param {any[]} list @param {string} name */
     const column = (list, name) => ({ key: list, values: list.map((epoch) => epoch[name]) })
     lossChart.update(() => lossColumns.update([column(epochs, 'train_loss'), column(epochs, 'val_loss'), column(earlier, 'val_loss')]))

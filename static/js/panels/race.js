@@ -5,6 +5,7 @@
 import { api } from '../api.js'
 import { raceData } from '../chartdata.js'
 import { FROM_ZERO, lineChart } from '../charts.js'
+import { chartTools } from '../charttools.js'
 import { el, setText } from '../dom.js'
 import { RACING, raceCaption, shortCount } from '../text.js'
 
@@ -16,11 +17,13 @@ export function raceBox(context) {
   const button = context.presenter ? el('button', { class: 'lc-button lc-race', type: 'button', text: 'Race CPU vs GPU' }) : null
   const caption = el('p', { class: 'lc-note', role: 'status' })
   const chartBox = el('div', { class: 'lc-chart' })
-  const row = el('div', { class: 'lc-row' }, ...(button ? [button] : []), caption)
-  const node = el('div', { class: 'lc-race-box' }, row, chartBox)
-  node.hidden = true
   /** @type {ReturnType<typeof lineChart> | null} */
   let chart = null
+  const tools = chartTools({ name: 'race', chart: { canvas: (ratio) => chart.canvas(ratio) }, box: chartBox, caption: () => caption.textContent })
+  tools.node.hidden = true // until a race is drawn
+  const row = el('div', { class: 'lc-row' }, ...(button ? [button] : []), caption, tools.node)
+  const node = el('div', { class: 'lc-race-box' }, row, chartBox)
+  node.hidden = true
   /** @type {string | null} */
   let shown = null
   let racing = false
@@ -41,6 +44,7 @@ export function raceBox(context) {
     })
     chart.update(() => raceData(result))
     setText(caption, raceCaption(result))
+    tools.node.hidden = false
   }
   // The last race, for viewers who were not there when it ran (404 until the first).
   const poll = async () => {

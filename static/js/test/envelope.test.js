@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { asBuckets, bin, joinBins, lossData, pointBuckets } from '../envelope.js'
+import { asBuckets, baselineGap, bin, joinBins, lossData, pointBuckets, smoothers } from '../envelope.js'
 import { Buckets, Series } from '../points.js'
+import { smooth } from '../smooth.js'
 
 function points(loss) {
   const seq = loss.map((_, i) => i + 1)
@@ -65,7 +66,7 @@ test('a diverged loss (null, NaN) is left out of its bin; a bin of only those is
 
 test('no rows, no bins', () => {
   assert.deepEqual(bin(asBuckets(new Buckets()), 300), { x: [], min: [], max: [], mean: [], acc: [] })
-  assert.deepEqual(lossData(null, null, 300), [[], [], [], [], [], []])
+  assert.deepEqual(lossData(null, null, 300), [[], [], [], [], [], [], []])
 })
 
 test('runs on different x are joined: undefined where a run has no bin, null stays a gap', () => {
@@ -85,11 +86,37 @@ test('the chart data: band edges, mean, accuracy, and an earlier run from the AP
   store.append({ first_seq: [1, 3], last_seq: [2, 4], loss_min: [1, 0.5], loss_max: [2, 0.9], loss_mean: [1.5, 0.7], acc_mean: [0.2, 0.6], t: [1, 2] })
   const earlier = pointBuckets({ seq: [1, 2, 3], loss: [3, 2, 1], acc: [0, 0, 0] })
   assert.equal(earlier.length, 3)
-  const [x, max, min, mean, acc, before] = lossData(store, { seq: [1, 2, 3], loss: [3, 2, 1] }, 500)
+  const [x, max, min, mean, smoothed, acc, before] = lossData(store, { seq: [1, 2, 3], loss: [3, 2, 1] }, 500)
   assert.deepEqual(x, [1, 2, 3, 4])
   assert.deepEqual(max, [undefined, 2, undefined, 0.9])
   assert.deepEqual(min, [undefined, 1, undefined, 0.5])
   assert.deepEqual(mean, [undefined, 1.5, undefined, 0.7])
+  assert.deepEqual(smoothed, mean) // weight 0: no smoothing
   assert.deepEqual(acc, [undefined, 0.2, undefined, 0.6])
   assert.deepEqual(before, [3, 2, 1, undefined])
+})
+
+test('smoothed at a weight: the buckets\' means and the earlier run\'s points, before binning', () => {
+  const store = new Buckets()
+  store.append({ first_seq: [1, 2], last_seq: [1, 2], loss_min: [1, 3], loss_max: [1, 3], loss_mean: [1, 3], acc_mean: [0, 1], t: [1, 2] })
+  const [, , , mean, smoothed, acc, before] = lossData(store, { seq: [1, 2], loss: [3, 1], acc: [0, 0] }, 500, 0.5)
+  assert.deepEqual(mean, [1, 3])
+  assert.deepEqual(smoothed, smooth([1, 3], 0.5))
+  assert.deepEqual(acc, smooth([0, 1], 0.5))
+  assert.deepEqual(before, smooth([3, 1], 0.5))
+})
+
+test('against a baseline: smoothed current minus smoothed earlier at the newest common seq', () => {
+  const series = new Series()
+  series.append(points([3, 2, 1, 0.5]))
+  const earlier = { seq: [1, 2, 3], loss: [4, 3, 2] }
+  const kept = smoothers()
+  lossData(series, earlier, 500, 0, kept)
+  assert.deepEqual(baselineGap(series, earlier, kept), { seq: 3, gap: 1 - 2 }) // the earlier run stops at 3
+  lossData(series, earlier, 500, 0.5, kept)
+  const gap = baselineGap(series, earlier, kept)
+  assert.equal(gap.seq, 3)
+  assert.ok(Math.abs(gap.gap - (smooth([3, 2, 1], 0.5)[2] - smooth([4, 3, 2], 0.5)[2])) < 1e-12)
+  assert.equal(baselineGap(series, { seq: [], loss: [] }, kept), null)
+  assert.equal(baselineGap(new Series(), earlier, kept), null)
 })
