@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     inject_fault: str = ""
     # Benchmarks: a stand-in worker (no torch) makes up this many batches a second; 0 trains.
     standin_rate: float = Field(default=0.0, ge=0, le=1_000_000)
+    # What all the phones that show the drawing pad may receive of the model's weights
+    # together, in Mbit/s: half a 40 Mbit/s venue Wi-Fi by default (docs/protocol.md).
+    weights_budget_mbit: float = Field(default=20.0, gt=0, le=100_000)
     # More than one machine (docs/scale.md): the trainer writes its run log into this Redis
     # (redis://HOST:PORT/DB), edges read it; finished runs' keys expire after redis_ttl s.
     redis: str = ""
@@ -61,6 +64,11 @@ class Settings(BaseSettings):
         if self.token and len(self.token) < 16:
             raise ValueError("LOOPCAST_TOKEN must be at least 16 characters (or unset to generate)")
         return self
+
+    @property
+    def weights_budget(self) -> float:
+        """The weights budget in bytes a second."""
+        return self.weights_budget_mbit * 125_000
 
     @property
     def loopback(self) -> bool:

@@ -12,11 +12,14 @@ worker's ticks (`Hub.publish`), so a message's oldest point is one tick old.
 
 Envelope viewers (phones on venue Wi-Fi) are woken at most every ENVELOPE_INTERVAL,
 whatever the training speed, and get one bucket per wake: their bytes per second are
-bounded by the wake rate, not by the GPU.
+bounded by the wake rate, not by the GPU. The big messages are rationed per viewer: an
+`eval` to EVAL_BYTES_PER_SECOND, and `weights` only to phones that opted in, sharing
+`weights_budget` (docs/protocol.md, "What a phone receives").
 """
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +38,12 @@ MAX_INTERVAL = 0.075
 # run's snapshot included. A tick a little early (jitter) counts as due.
 ENVELOPE_INTERVAL = 0.25
 EARLY_TICK_SLACK = 0.01
+# An envelope viewer's evals and weights: each at most every MIN_RATIONED_INTERVAL; evals
+# at most this many bytes a second on average; weights to the opted-in phones all together
+# within the hub's budget (bytes a second; LOOPCAST_WEIGHTS_BUDGET_MBIT).
+MIN_RATIONED_INTERVAL = 2.0
+EVAL_BYTES_PER_SECOND = 200
+DEFAULT_WEIGHTS_BUDGET = 2_500_000.0
 
 
 @dataclass
@@ -48,12 +57,26 @@ class Cursor:
     status: RunStatus | None = None
     slide_version: int = 0
     viewers_version: int = 0
+    marks: int = 0  # of the log's marks (epochs, evals, lr changes), for full detail
+    lr_changes: int = 0  # for envelope detail (full detail goes by marks)
+    weights: bool = False  # an envelope viewer that opted in (full detail gets every copy)
+    evals: int = 0  # the log's evals count when it was last sent one
+    weights_count: int = 0  # the log's weights count when it was last sent them
+    # When an eval or weights held back (rationed) are due (time.monotonic()).
+    eval_due: float = 0.0
+    weights_due: float = 0.0
 
 
 class Hub:
-    def __init__(self, server_status: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        server_status: Callable[[], dict[str, Any]],
+        weights_budget: float = DEFAULT_WEIGHTS_BUDGET,
+    ) -> None:
         self.log: RunLog | None = None
         self.viewers = 0
+        self.weights_viewers = 0  # envelope viewers that opted in to the weights
+        self.weights_budget = weights_budget
         self.slide: dict[str, Any] | None = None
         self._server_status = server_status
         self._slide_version = 0
@@ -167,6 +190,10 @@ class Hub:
         cursor.run = self.run_id
         cursor.seq = log.last_seq if log else 0
         cursor.epochs = len(log.epochs) if log else 0
+        cursor.marks = len(log.marks) if log else 0
+        cursor.lr_changes = len(log.lr_changes) if log else 0
+        cursor.evals = log.evals if log else 0  # the newest is in `info`
+        cursor.weights_count = 0  # the newest weights go right after the snapshot
         cursor.status = log.status if log else None
         cursor.slide_version = self._slide_version
         cursor.viewers_version = self._viewers_version
@@ -181,16 +208,19 @@ class Hub:
         if log is not None and cursor.detail == "envelope":
             messages += self._envelope_pending(log, cursor)
         elif log is not None:
-            while cursor.epochs < len(log.epochs):
-                epoch = log.epochs[cursor.epochs]
-                if cursor.seq < epoch["last_seq"]:
-                    messages.append(log.live_message(cursor.detail, cursor.seq, epoch["last_seq"]))
-                    cursor.seq = epoch["last_seq"]
-                messages.append(log.epoch_messages[cursor.epochs])
-                cursor.epochs += 1
+            while cursor.marks < len(log.marks):
+                after, text = log.marks[cursor.marks]
+                if cursor.seq < after:
+                    messages.append(log.live_message(cursor.detail, cursor.seq, after))
+                    cursor.seq = after
+                messages.append(text)
+                cursor.marks += 1
             if cursor.seq < log.last_seq:
                 messages.append(log.live_message(cursor.detail, cursor.seq, log.last_seq))
                 cursor.seq = log.last_seq
+            if cursor.weights_count < log.weights_count and log.weights_message is not None:
+                cursor.weights_count = log.weights_count
+                messages.append(log.weights_message)
         if log is not None and cursor.status != log.status:
             cursor.status = log.status
             status = {
@@ -221,38 +251,91 @@ class Hub:
         if cursor.epochs < len(log.epochs):
             cursor.epochs = len(log.epochs)
             messages.append(log.epoch_messages[-1])
+        messages += log.lr_messages[cursor.lr_changes :]
+        cursor.lr_changes = len(log.lr_messages)
+        now = time.monotonic()
+        if cursor.evals < log.evals and log.eval_message is not None and now >= cursor.eval_due:
+            cursor.evals = log.evals
+            cursor.eval_due = now + max(
+                MIN_RATIONED_INTERVAL, len(log.eval_message) / EVAL_BYTES_PER_SECOND
+            )
+            messages.append(log.eval_message)
+        if (
+            cursor.weights
+            and cursor.weights_count < log.weights_count
+            and log.weights_message is not None
+            and now >= cursor.weights_due
+        ):
+            cursor.weights_count = log.weights_count
+            cursor.weights_due = now + self.weights_interval(len(log.weights_message))
+            messages.append(log.weights_message)
         return messages
+
+    def weights_interval(self, size: int) -> float:
+        """Seconds between two weights messages to one opted-in phone: every phone's share
+        of the budget, and never more often than MIN_RATIONED_INTERVAL."""
+        return max(MIN_RATIONED_INTERVAL, self.weights_viewers * size / self.weights_budget)
+
+    def held_back(self, cursor: Cursor) -> float | None:
+        """Seconds until an eval or weights rationed away from this envelope viewer are
+        due, or None if nothing is held back."""
+        log = self.log
+        if log is None or cursor.detail != "envelope" or cursor.run != log.id:
+            return None
+        dues = []
+        if cursor.evals < log.evals:
+            dues.append(cursor.eval_due)
+        if cursor.weights and cursor.weights_count < log.weights_count:
+            dues.append(cursor.weights_due)
+        return max(0.0, min(dues) - time.monotonic()) if dues else None
 
     @contextlib.asynccontextmanager
     async def subscribe(
-        self, send: Send, since: int, run: int | None, detail: Detail = "full"
+        self,
+        send: Send,
+        since: int,
+        run: int | None,
+        detail: Detail = "full",
+        weights: bool = False,
     ) -> AsyncIterator[None]:
         """A viewer, counted while inside: its sender streams to `send` until the block
-        ends (the connection closed), then is cancelled."""
+        ends (the connection closed), then is cancelled. `weights`: an envelope viewer
+        that opted in to the weights."""
+        weights = weights and detail == "envelope"
         self.viewers += 1
-        sender = asyncio.create_task(self.stream(send, since, run, detail))
+        self.weights_viewers += weights
+        sender = asyncio.create_task(self.stream(send, since, run, detail, weights))
         try:
             yield
         finally:
             self.viewers -= 1
+            self.weights_viewers -= weights
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sender
 
     async def stream(
-        self, send: Send, since: int, run: int | None, detail: Detail = "full"
+        self,
+        send: Send,
+        since: int,
+        run: int | None,
+        detail: Detail = "full",
+        weights: bool = False,
     ) -> None:
         """Send the snapshot, then everything new, until the connection fails."""
         self._loop = asyncio.get_running_loop()
-        cursor = Cursor(detail=detail)
+        cursor = Cursor(detail=detail, weights=weights)
         resume = since if run is not None and run == self.run_id else 0
         log_end = self.log.last_seq if self.log else 0
         await send(self.snapshot(cursor, since=min(resume, log_end)))
         while True:
             # Taken before reading, so no publish is missed.
-            wake = self._envelope_wake if detail == "envelope" else self._wake
+            wake = self._envelope_wake if cursor.detail == "envelope" else self._wake
             messages = self.pending(cursor)
             for text in messages:
                 await send(text)
             if not messages:
-                await wake.wait()
+                # Until the next wake, or until what was held back from this viewer is due.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.held_back(cursor)):
+                        await wake.wait()

@@ -1,4 +1,5 @@
-"""The live run: an append-only, seq-numbered list of points plus epochs and status.
+"""The live run: an append-only, seq-numbered list of points plus epochs and status, the
+epochs' evaluations, learning rate changes and the newest weights.
 
 This is what live viewers, late joiners and reconnects read from; every point here
 was stored in SQLite before it was appended.
@@ -55,6 +56,21 @@ class RunLog:
         self.epochs: list[Row] = list(info.get("epochs", []))
         # Encoded once for every viewer.
         self.epoch_messages = [encode({"type": "epoch", "run": self.id, **e}) for e in self.epochs]
+        # What happens between two points, in order, each with the last point before it
+        # (a full viewer gets them there): an epoch and its eval after the epoch's last
+        # point, an lr change before the first point trained with it.
+        self.marks: list[tuple[int, str]] = [
+            (e.get("last_seq", 0), text)
+            for e, text in zip(self.epochs, self.epoch_messages, strict=True)
+        ]
+        self.info["lr_changes"] = self.lr_changes = list(info.get("lr_changes", []))
+        self.lr_messages = [encode({"type": "lr", "run": self.id, **c}) for c in self.lr_changes]
+        self.info.setdefault("eval", None)
+        self.evals = 0  # how many epochs' evals came: a viewer compares with what it was sent
+        self.eval_message: str | None = None
+        # The newest weights message (one kept: ~107 KB for the mlp), and how many came.
+        self.weights_message: str | None = None
+        self.weights_count = 0
         # Per append (one worker tick): its first seq and when the worker had its points.
         self._tick_first: list[int] = []
         self._tick_created: list[float] = []
@@ -91,6 +107,26 @@ class RunLog:
         self.epochs.append({**epoch, "last_seq": self.last_seq})
         self.info["epochs"] = self.epochs
         self.epoch_messages.append(encode({"type": "epoch", "run": self.id, **self.epochs[-1]}))
+        self.marks.append((self.last_seq, self.epoch_messages[-1]))
+
+    def add_eval(self, evaluation: Row) -> None:
+        """The epoch's eval, right after its epoch."""
+        row = {**evaluation, "last_seq": self.last_seq}
+        self.info["eval"] = row
+        self.eval_message = encode({"type": "eval", "run": self.id, **row})
+        self.evals += 1
+        self.marks.append((self.last_seq, self.eval_message))
+
+    def add_lr(self, change: Row) -> None:
+        """A learning rate change, from point `change["seq"]` on (the next to come)."""
+        self.lr_changes.append(change)
+        self.lr_messages.append(encode({"type": "lr", "run": self.id, **change}))
+        self.marks.append((change["seq"] - 1, self.lr_messages[-1]))
+
+    def set_weights(self, weights: Row) -> None:
+        """The newest weights; earlier ones are not kept (each is ~107 KB or more)."""
+        self.weights_message = encode({"type": "weights", "run": self.id, **weights})
+        self.weights_count += 1
 
     def slice(self, after: int, upto: int) -> Columns:
         return {name: self.columns[name][after:upto] for name in POINT_COLUMNS}

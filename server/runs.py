@@ -7,7 +7,7 @@ from typing import Any
 
 from server import replay
 from server.envelope import significant
-from server.hub import Hub
+from server.hub import DEFAULT_WEIGHTS_BUDGET, Hub
 from server.runlog import RunLog
 from server.store import EPOCH_COLUMNS, Columns, Row, Store
 from server.supervisor import Supervisor, WorkerState, WorkerUnavailable
@@ -93,9 +93,12 @@ def started_fields(message: Started) -> Row:
 
 
 class RunManager:
-    def __init__(self, store: Store, options: WorkerOptions) -> None:
+    def __init__(
+        self, store: Store, options: WorkerOptions, weights_budget: float = DEFAULT_WEIGHTS_BUDGET
+    ) -> None:
         self.store = store
-        self.hub = Hub(self.server_status)  # snapshots carry the server's status
+        # Snapshots carry the server's status; phones share the weights budget (bytes/s).
+        self.hub = Hub(self.server_status, weights_budget)
         self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
         self.active: RunLog | None = None
         # The task playing the active run when it is a replay (no worker involved).

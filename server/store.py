@@ -51,6 +51,19 @@ CREATE TABLE IF NOT EXISTS epochs (
     t REAL NOT NULL,
     PRIMARY KEY (run_id, epoch)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evals (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    epoch INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    body TEXT NOT NULL,  -- JSON: test_images, sampled, confusion, mistakes
+    PRIMARY KEY (run_id, epoch)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lr_changes (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    seq INTEGER NOT NULL,  -- the first point trained with lr
+    lr REAL NOT NULL,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
 """
 
 POINT_COLUMNS = ("seq", "step", "epoch", "loss", "acc", "t")
@@ -176,6 +189,40 @@ class Store:
                 "samples_per_s, t) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (run_id, *(epoch[name] for name in EPOCH_COLUMNS)),
             )
+
+    def add_eval(self, run_id: int, evaluation: Row) -> None:
+        """An epoch's eval, after its epoch's points: its last_seq is the run's last point."""
+        body = {key: value for key, value in evaluation.items() if key != "epoch"}
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO evals (run_id, epoch, last_seq, body) VALUES (?, ?, "
+                "(SELECT COALESCE(MAX(seq), 0) FROM points WHERE run_id=?), ?)",
+                (run_id, evaluation["epoch"], run_id, json.dumps(body)),
+            )
+
+    def evals(self, run_id: int) -> list[Row]:
+        """Every epoch's eval, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT epoch, last_seq, body FROM evals WHERE run_id=? ORDER BY epoch", (run_id,)
+            ).fetchall()
+        return [
+            {"epoch": epoch, "last_seq": last, **json.loads(body)} for epoch, last, body in rows
+        ]
+
+    def add_lr_change(self, run_id: int, change: Row) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO lr_changes (run_id, seq, lr) VALUES (?, ?, ?)",
+                (run_id, change["seq"], change["lr"]),
+            )
+
+    def lr_changes(self, run_id: int) -> list[Row]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, lr FROM lr_changes WHERE run_id=? ORDER BY seq", (run_id,)
+            ).fetchall()
+        return [{"seq": seq, "lr": lr} for seq, lr in rows]
 
     def _run_rows(self, where: str, args: Sequence[Any]) -> list[Row]:
         with self._lock:

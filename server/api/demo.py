@@ -1,12 +1,21 @@
-"""The deck's live panels that ask the worker for one result: a batch, modes, a profile,
-a CPU-vs-GPU race."""
+"""The deck's live panels that ask the worker for one result: a batch, test images, modes,
+a profile, a CPU-vs-GPU race."""
 
+import asyncio
+from collections import OrderedDict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from server.api.deps import CurrentPresenter, Manager, PresenterToken, errors, worker_unavailable
-from server.api.schemas import Batch, Modes, Profile, Race
+from server.api.deps import (
+    CurrentPresenter,
+    CurrentSettings,
+    Manager,
+    PresenterToken,
+    errors,
+    worker_unavailable,
+)
+from server.api.schemas import Batch, Modes, Profile, Race, TestImages
 from server.supervisor import DemoFailed, WorkerUnavailable
 from server.training.config import DatasetName
 
@@ -14,6 +23,13 @@ router = APIRouter(prefix="/api/demo", tags=["demo"])
 
 # Training the Dropout/BatchNorm net once takes a few seconds on a CPU.
 DEMO_TIMEOUT = 60.0
+# 1 to 64 test indices, each 0..9999, comma-separated.
+INDICES = r"^\d{1,4}(,\d{1,4}){0,63}$"
+# Test images never change: a browser keeps them, and so does the server (a crowd asks for
+# the same mistakes at once: one read by the worker). At most ~67 KB an answer.
+TEST_IMAGES_CACHE = "public, max-age=86400, immutable"
+TEST_IMAGES_KEPT = 64
+_test_images: OrderedDict[tuple[str, str, str], asyncio.Future[dict[str, Any]]] = OrderedDict()
 
 
 async def _ask(manager: Manager, name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +51,27 @@ async def batch(
     index: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     return await _ask(manager, "batch", {"dataset": dataset, "index": index})
+
+
+@router.get("/test-images", response_model=TestImages, responses=errors(409, 503))
+async def test_images(
+    manager: Manager,
+    settings: CurrentSettings,
+    response: Response,
+    indices: Annotated[str, Query(pattern=INDICES, description="e.g. 3,17,256: 1 to 64")],
+    dataset: DatasetName = "mnist",
+) -> dict[str, Any]:
+    """Test images by index (the `eval` message's mistakes), as stored, with their labels."""
+    key = (str(settings.data_dir), dataset, indices)
+    answer = _test_images.get(key)
+    if answer is None or (answer.done() and answer.exception() is not None):
+        asked = {"dataset": dataset, "indices": [int(index) for index in indices.split(",")]}
+        answer = _test_images[key] = asyncio.ensure_future(_ask(manager, "test_images", asked))
+        if len(_test_images) > TEST_IMAGES_KEPT:
+            _test_images.popitem(last=False)
+    result = await asyncio.shield(answer)
+    response.headers["Cache-Control"] = TEST_IMAGES_CACHE
+    return result
 
 
 @router.get("/modes", response_model=Modes, responses=errors(409, 503))

@@ -1,4 +1,4 @@
-"""Runs: start, stop, history, details and CSV export."""
+"""Runs: start, stop, learning rate, history, details and CSV export."""
 
 import csv
 import io
@@ -6,7 +6,7 @@ import io
 from fastapi import APIRouter, HTTPException, Response, status
 
 from server.api.deps import Manager, PresenterToken, RunId, errors, worker_unavailable
-from server.api.schemas import ReplayRequest, Run, RunDetails, RunList
+from server.api.schemas import LrRequest, ReplayRequest, Run, RunDetails, RunList
 from server.runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
 from server.store import POINT_COLUMNS, Row
 from server.supervisor import WorkerUnavailable
@@ -68,6 +68,23 @@ async def stop_run(run_id: RunId, manager: Manager) -> Row:
     except RunNotActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:  # it died a moment ago: its run ends as failed
+        raise worker_unavailable(str(error)) from error
+
+
+@router.post(
+    "/{run_id}/lr",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Run,
+    dependencies=[PresenterToken],
+    responses=errors(400, 401, 409, 503),
+)
+async def set_lr(run_id: RunId, body: LrRequest, manager: Manager) -> Row:
+    """Train the active run with `lr` from its next batch on; an `lr` message says where."""
+    try:
+        return manager.set_lr(run_id, body.lr)
+    except RunNotActive as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except WorkerUnavailable as error:
         raise worker_unavailable(str(error)) from error
 
 

@@ -36,11 +36,14 @@ async def stream(
     since: Annotated[int, Query(ge=0)] = 0,
     run: Annotated[int | None, Query(ge=0)] = None,
     detail: str = "full",
+    weights: str = "0",
 ) -> None:
+    # Refused at the handshake with a plain HTTP answer a developer can read.
     if detail not in DETAILS:
-        # Refused at the handshake with a plain HTTP answer a developer can read.
-        bad = {"loc": ["query", "detail"], "msg": f"detail must be one of {', '.join(DETAILS)}"}
-        await websocket.send_denial_response(JSONResponse({"detail": [bad]}, status_code=422))
+        await _refuse(websocket, "detail", f"detail must be one of {', '.join(DETAILS)}")
+        return
+    if weights not in ("0", "1"):
+        await _refuse(websocket, "weights", "weights must be 0 or 1 (1: send me the model)")
         return
     level: Detail = "envelope" if detail == "envelope" else "full"
     if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings):
@@ -51,9 +54,14 @@ async def stream(
         # Accepted only to say why: a refused handshake could not carry 1013 (try again later).
         await websocket.close(code=status.WS_1013_TRY_AGAIN_LATER, reason="too many viewers")
         return
-    async with hub.subscribe(websocket.send_text, since, run, level):
+    async with hub.subscribe(websocket.send_text, since, run, level, weights == "1"):
         with contextlib.suppress(WebSocketDisconnect):
             await _receive(websocket, hub)
+
+
+async def _refuse(websocket: WebSocket, name: str, message: str) -> None:
+    bad = {"loc": ["query", name], "msg": message}
+    await websocket.send_denial_response(JSONResponse({"detail": [bad]}, status_code=422))
 
 
 async def _receive(websocket: WebSocket, hub: Hub) -> None:

@@ -1,15 +1,18 @@
-"""The deck's live panels that are not a run: a real DataLoader batch, train-vs-eval mode
-accuracies, the time each of the five steps takes on this device, and a CPU-vs-GPU race."""
+"""The deck's live panels that are not a run: a real DataLoader batch, test images by
+index, train-vs-eval mode accuracies, the time each of the five steps takes on this device,
+and a CPU-vs-GPU race."""
 
 import base64
 import time
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from server.data.datasets import load_split
 from server.training.batches import BatchSource, ResidentBatches, torchvision_dataset
 from server.training.config import DatasetName, TrainConfig
 from server.training.devices import device_name, synchronize
@@ -47,6 +50,30 @@ def dataloader_batch(data_dir: str, dataset: DatasetName, index: int) -> dict[st
         "labels_shape": list(labels.shape),
         "labels": labels.tolist(),
         "images": base64.b64encode(pixels.round().to(torch.uint8).numpy().tobytes()).decode(),
+    }
+
+
+@cache
+def _test_split(data_dir: str, dataset: DatasetName) -> tuple[torch.Tensor, torch.Tensor]:
+    return load_split(data_dir, dataset, train=False)  # 7.8 MB of pixels for MNIST, read once
+
+
+def test_images(data_dir: str, dataset: DatasetName, indices: list[int]) -> dict[str, Any]:
+    """Test images by index, as stored (uint8, white digit on black), with their labels."""
+    images, labels = _test_split(data_dir, dataset)
+    if max(indices) >= len(labels):
+        raise DemoRefused(
+            f"index {max(indices)} is past the test set's last image ({len(labels) - 1})"
+        )
+    chosen = torch.tensor(indices)
+    picked = images[chosen].unsqueeze(1)
+    return {
+        "dataset": dataset,
+        "indices": indices,
+        "shape": list(picked.shape),
+        "labels_shape": [len(indices)],
+        "labels": labels[chosen].tolist(),
+        "images": base64.b64encode(picked.numpy().tobytes()).decode(),
     }
 
 

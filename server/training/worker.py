@@ -18,7 +18,14 @@ from server.data.datasets import NORMALIZATION
 from server.training import protocol
 from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
 from server.training.config import DatasetName, TrainConfig
-from server.training.demos import DemoRefused, dataloader_batch, race, step_profile, train_vs_eval
+from server.training.demos import (
+    DemoRefused,
+    dataloader_batch,
+    race,
+    step_profile,
+    test_images,
+    train_vs_eval,
+)
 from server.training.devices import cpu_threads, device_name, resolve_device, synchronize
 from server.training.loop import EpochResult, RunSink, WeightsCopy, train, warm_up
 from server.training.metrics import PointBatch
@@ -57,6 +64,8 @@ class Worker(PipeWorker):
         try:
             if name == "batch":
                 result = dataloader_batch(self.options.data_dir, args["dataset"], args["index"])
+            elif name == "test_images":
+                result = test_images(self.options.data_dir, args["dataset"], args["indices"])
             elif name == "modes":
                 if self._modes_result is None:
                     self._modes_result = train_vs_eval(self.resident("mnist"), self.device)
