@@ -34,7 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
             inject_fault=settings.inject_fault,
             standin_rate=settings.standin_rate,
         )
-        manager = RunManager(store, options)
+        manager = RunManager(store, options, settings.weights_budget)
         # What routes reach, through server/api/deps.py only (settings: set below).
         app.state.manager, app.state.presenter = manager, Presenter()
         manager.start()
