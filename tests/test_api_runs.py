@@ -130,7 +130,7 @@ def test_run_lifecycle(server: LiveServer) -> None:
 RUN_FIELDS = {
     *("id", "name", "status", "reason", "config", "device", "device_name", "torch_version"),
     *("steps_per_epoch", "total_steps", "created_at", "started_at", "finished_at"),
-    *("last_seq", "wall_s", "unpaced_s"),
+    *("last_seq", "wall_s", "unpaced_s", "replay_of", "replay_speed"),
 }
 EPOCH_FIELDS = {"epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", "t"}
 
