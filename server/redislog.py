@@ -41,6 +41,7 @@ DUPLICATE = "equal or smaller than the target stream top item"
 
 log = logging.getLogger("loopcast.redis")
 Message = dict[str, Any]
+Entry = tuple[tuple[int, int], str]  # ((seq, n), JSON text)
 
 
 def run_key(run_id: int) -> str:
@@ -96,7 +97,8 @@ class Publisher:
     def __init__(self, hub: Hub, redis: Redis, ttl: float, server: Callable[[], Row]) -> None:
         self.hub, self.redis, self.ttl, self.server = hub, redis, ttl, server
         self._run: int | None = None
-        self._top = (0, 0)  # the newest ID in the run's stream, written or found there
+        self._top = (0, 0)  # the newest entry in the run's stream, written or found there
+        self._top_text = ""
         self._next = (0, 1)  # the ID of this publisher's next entry that is not points
         self._slide: str | None = None
 
@@ -144,32 +146,38 @@ class Publisher:
         if info is None:
             return
         self._run = info["id"]
-        newest = await self.redis.xrevrange(run_key(self._run), count=1)
+        newest: Any = await self.redis.xrevrange(run_key(self._run), count=1)
         self._top = parse_id(newest[0][0]) if newest else (0, 0)
+        self._top_text = newest[0][1]["m"] if newest else ""
         self._next = (0, 1)
         with contextlib.suppress(ResponseError):  # already there
             await self.redis.xadd(RUNS, {"run": self._run}, id=f"{self._run}-0", maxlen=RUNS_KEPT)
         await self._write(list(run_entries(info, message["points"], time.time())))
 
-    def _entry_ids(self, messages: list[Message]) -> Iterator[tuple[int, tuple[int, int]]]:
-        """(index, ID) of the messages Redis does not hold yet: points under `<seq>-0`,
-        the rest numbered after them. The run object is always taken: it may have
-        changed since Redis last had it."""
+    def _entries(self, messages: list[Message], texts: list[str] | None) -> list[Entry]:
+        """The messages Redis does not hold yet, with their IDs: points under `<seq>-0`,
+        the rest numbered after them. The run object is taken again unless Redis's newest
+        entry is that very text: it may have changed since."""
+        entries: list[Entry] = []
         for index, message in enumerate(messages):
+            text = texts[index] if texts else encode(message)
             entry_id = (message["seq"][-1], 0) if message["type"] == "points" else self._next
-            if entry_id <= self._top and message["type"] == "info" and entry_id[0] == self._top[0]:
+            if message["type"] == "points" and message["seq"][0] <= self._top[0] < entry_id[0]:
+                text = encode(_points_after(message, self._top[0]))  # the rest are there
+            taken = entry_id <= self._top and entry_id[0] == self._top[0]
+            if message["type"] == "info" and taken:
+                if text == self._top_text:
+                    continue
                 entry_id = (self._top[0], self._top[1] + 1)
             self._next = (entry_id[0], entry_id[1] + 1)
             if entry_id > self._top:
-                yield index, entry_id
+                entries.append((entry_id, text))
+        return entries
 
     async def _write(self, messages: list[Message], texts: list[str] | None = None) -> None:
         assert self._run is not None
         key = run_key(self._run)
-        entries = [
-            (entry_id, texts[index] if texts else encode(messages[index]))
-            for index, entry_id in self._entry_ids(messages)
-        ]
+        entries = self._entries(messages, texts)
         if not entries:
             return
         pipe = self.redis.pipeline(transaction=False)
@@ -187,7 +195,15 @@ class Publisher:
                 raise StreamLost(key)
             if isinstance(result, ResponseError) and DUPLICATE not in str(result):
                 raise result
-        self._top = max(self._top, entries[-1][0])
+        self._top, self._top_text = entries[-1]
+
+
+def _points_after(message: Message, seq: int) -> Message:
+    """A points message without its points up to `seq` (Redis holds them)."""
+    skip = seq - message["seq"][0] + 1
+    return {
+        name: value[skip:] if name in POINT_COLUMNS else value for name, value in message.items()
+    }
 
 
 @contextlib.asynccontextmanager

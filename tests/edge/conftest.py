@@ -25,9 +25,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def trainer(
-    make_server: Callable[..., LiveServer], redis_server: RedisServer
-) -> LiveServer:
+def trainer(make_server: Callable[..., LiveServer], redis_server: RedisServer) -> LiveServer:
     """`loopcast serve --redis` with the stand-in worker."""
     return make_server(LOOPCAST_REDIS=redis_server.url, LOOPCAST_STANDIN_RATE=STANDIN_RATE)
 
