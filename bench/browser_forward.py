@@ -58,17 +58,17 @@ def static_server() -> Iterator[str]:
         httpd.shutdown()
 
 
-def message_and_torch(name: ModelName, images: torch.Tensor) -> tuple[dict[str, Any], list[int]]:
-    """A `weights` message of a fresh model, and torch's top-1 with its dequantised weights."""
+def message_and_torch(name: ModelName, images: torch.Tensor) -> tuple[dict[str, Any], torch.Tensor]:
+    """A `weights` message of a fresh model, and torch's logits with its dequantised weights."""
     torch.manual_seed(0)
     model = build_model(name)
     layers = encode_layers(host_copy(model))
     model.load_state_dict({la["name"]: torch.from_numpy(decode_layer(la)) for la in layers})
     with torch.no_grad():
-        top1 = model.eval()(images).argmax(1).tolist()
+        logits = model.eval()(images)
     mean, std = NORMALIZATION["mnist"]
     message = {"type": "weights", "run": 1, "seq": 1, "model": name, "mean": mean, "std": std}
-    return {**message, "layers": layers}, top1
+    return {**message, "layers": layers}, logits
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -86,7 +86,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         cdp = page.context.new_cdp_session(page)
         models: tuple[ModelName, ...] = ("mlp", "cnn")
         for name in models:
-            message, torch_top1 = message_and_torch(name, images)
+            message, logits = message_and_torch(name, images)
+            torch_top1 = logits.argmax(1).tolist()
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
             here = page.evaluate(MEASURE, [message, inputs, runs])
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE})
