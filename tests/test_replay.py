@@ -6,6 +6,7 @@ import io
 import os
 import signal
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from server.recording import Recording, add_recording
 from server.replay import TICK_SECONDS, plan
 from server.store import Columns, Store
 from server.training.protocol import Ended, Epoch, Points, Started
 from support.live import LiveServer, Viewer
+from tests.test_recording import recording
 
 # A paced run: long enough for a speed-10 replay to be timed, short enough for a test.
 PACE_S = 3
@@ -153,6 +156,27 @@ def test_a_replay_plays_on_when_the_worker_dies(
     done = server.wait_run(run["id"])
     assert done["status"] == "finished" and done["last_seq"] == original["last_seq"]
     server.wait_healthy()  # a fresh worker trains the next run
+
+
+def test_the_time_cap_and_a_shutdown_stop_a_replay(
+    make_server: type[LiveServer], small_data: Path, tmp_path: Path
+) -> None:
+    slow = recording()  # 40 points over 40 s, imported as on a laptop
+    slow["points"]["t"] = [t * 100 for t in slow["points"]["t"]]
+    for row in slow["epochs"]:
+        row["t"] *= 100
+    with closing(Store(tmp_path / "runs.db")) as store:
+        run_id = add_recording(store, Recording.model_validate(slow))
+    server = make_server(small_data, tmp_path, LOOPCAST_MAX_RUN_SECONDS="1")
+    capped = server.wait_run(replay(server, run_id)["id"], timeout=60)
+    assert capped["status"] == "stopped" and capped["reason"] == "time limit of 1 s reached"
+    assert 0 < capped["last_seq"] < 40
+    cut = replay(server, run_id)
+    assert server.stop(timeout=60) in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM
+    with closing(Store(server.db)) as store:
+        stored = store.get_run(cut["id"])
+    assert stored is not None
+    assert (stored["status"], stored["reason"]) == ("stopped", "the server shut down")
 
 
 @given(
