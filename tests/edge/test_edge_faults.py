@@ -1,0 +1,61 @@
+"""Faults between the trainer, Redis and the edges: a viewer's edge killed, Redis restarted
+empty mid-run, a run Redis no longer has. Nothing is missed, nothing duplicated."""
+
+import signal
+from collections.abc import Callable
+
+from support.edges import LiveEdge, RedisServer
+from support.live import LiveServer
+
+# 12 epochs of 118 batches: about 3.5 s from the stand-in worker, time for a fault.
+LONG_RUN = {"batch_size": 512, "epochs": 12}
+POINTS = 12 * 118
+
+
+def test_a_viewer_whose_edge_dies_resumes_on_another(
+    trainer: LiveServer, make_edge: Callable[[], LiveEdge]
+) -> None:
+    dying, other = make_edge(), make_edge()
+    run = trainer.start_run(**LONG_RUN)
+    with dying.viewer() as viewer:
+        viewer.until_points(200)
+        dying.signal(signal.SIGKILL)
+        seqs = list(viewer.seq)
+    with other.viewer(f"?since={seqs[-1]}&run={run['id']}") as resumed:
+        resumed.until_status("finished")
+        seqs += resumed.seq
+    assert seqs == list(range(1, POINTS + 1))
+
+
+def test_redis_restarted_empty_mid_run(
+    trainer: LiveServer, make_edge: Callable[[], LiveEdge], redis_server: RedisServer
+) -> None:
+    edge = make_edge()
+    with edge.viewer() as viewer, trainer.viewer() as on_trainer:
+        trainer.start_run(**LONG_RUN)
+        viewer.until_points(200)
+        redis_server.restart()
+        viewer.until_status("finished")
+        on_trainer.until_status("finished")
+    assert viewer.seq == list(range(1, POINTS + 1))
+    assert viewer.epochs == on_trainer.epochs
+    # The trainer wrote the run again: a new edge has all of it from Redis.
+    with make_edge().viewer() as late:
+        snapshot = late.next_event()
+    assert snapshot["points"]["seq"] == viewer.seq
+    assert [e["last_seq"] for e in snapshot["info"]["epochs"]] == [118 * k for k in range(1, 13)]
+
+
+def test_a_run_redis_lost_comes_from_the_trainer(
+    trainer: LiveServer, make_edge: Callable[[], LiveEdge], redis_server: RedisServer
+) -> None:
+    run = trainer.start_run(batch_size=512, epochs=2)
+    trainer.wait_run(run["id"])
+    redis_server.client().flushall()
+    with make_edge().viewer() as late, trainer.viewer() as on_trainer:
+        snapshot, expected = late.next_event(), on_trainer.next_event()
+    # The trainer's stored run: its points, epochs and end (its stored times are the
+    # store's, a few ms off the live run object's).
+    assert snapshot["points"] == expected["points"]
+    assert snapshot["info"]["epochs"] == expected["info"]["epochs"]
+    assert snapshot["info"]["status"] == expected["info"]["status"] == "finished"
