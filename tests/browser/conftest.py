@@ -1,10 +1,11 @@
 """Debian's Chromium driven by Playwright, against a real loopcast serving the built deck."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocketRoute, sync_playwright
 
 from server.data.datasets import missing_files
 from server.data.paths import default_data_dir
@@ -21,6 +22,7 @@ ARGS = [
     "--no-first-run",
 ]
 SHOTS = REPO / "test-artifacts" / "screenshots"
+STREAM = re.compile(r".*/ws(\?.*)?$")  # loopcast's WebSocket, with or without a query
 
 
 # Module scope: Playwright's sync API holds an event loop open while the browser lives,
@@ -55,6 +57,19 @@ def new_page(browser: Browser) -> Iterator[type[Page]]:
     for page, errors in pages:
         page.close()
         assert not errors, errors
+
+
+def stream_routes(page: Page) -> list[WebSocketRoute]:
+    """Every WebSocket the page opens to /ws goes through to the server, its route kept in the
+    list (in order), so a test can close the server side: `routes[-1].close(code=1012)`."""
+    routes: list[WebSocketRoute] = []
+
+    def through(route: WebSocketRoute) -> None:
+        route.connect_to_server()
+        routes.append(route)
+
+    page.route_web_socket(STREAM, through)
+    return routes
 
 
 def shot(page: Page, name: str) -> None:

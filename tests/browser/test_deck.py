@@ -7,7 +7,7 @@ from typing import Any
 from playwright.sync_api import Page, Route, WebSocketRoute
 
 from support.live import TOKEN, LiveServer
-from tests.browser.conftest import shot
+from tests.browser.conftest import STREAM, shot, stream_routes
 
 STATE = """() => {
   const r = loopcast.buffer.active
@@ -167,14 +167,8 @@ def test_the_audience_follows_the_presenters_slide(deck_server: LiveServer, new_
 def test_a_dropped_websocket_resumes_without_gap_or_duplicate(
     deck_server: LiveServer, new_page: Any
 ) -> None:
-    routes: list[WebSocketRoute] = []
-
-    def through(route: WebSocketRoute) -> None:
-        route.connect_to_server()
-        routes.append(route)
-
     page = new_page()
-    page.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
+    routes = stream_routes(page)
     open_presenter(page, deck_server, 5)
     run = deck_server.start_run(epochs=6)
     wait_for(page, "() => loopcast.buffer.active && loopcast.buffer.active.series.length > 30")
@@ -244,7 +238,7 @@ def test_the_gpu_slide_races_when_the_server_has_a_gpu(
     audience = new_page(412, 915)
     presenter = new_page()
     for page in (audience, presenter):
-        page.route_web_socket(re.compile(r".*/ws(\?.*)?$"), gpu_server)
+        page.route_web_socket(STREAM, gpu_server)
         page.route(re.compile(r".*/api/demo/race$"), race_api)
     audience.goto(f"{deck_server.url}/watch")
     open_presenter(presenter, deck_server, 7)

@@ -2,13 +2,12 @@
 deck every point; both draw the loss as a min-max band; the Train form's pace and its caption."""
 
 import json
-import re
 from typing import Any
 
-from playwright.sync_api import Page, Request, Route, WebSocketRoute
+from playwright.sync_api import Page, Request, Route
 
 from support.live import LiveServer
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, stream_routes
 from tests.browser.test_deck import open_presenter, wait_for
 
 # Pixels of the band's fill, rgba(217, 72, 15, 0.25) on the transparent plot, counted on the
@@ -170,14 +169,8 @@ def test_an_earlier_run_overlays_the_phones_envelope(
 def test_a_phone_that_drops_resumes_its_buckets_without_gap_or_overlap(
     deck_server: LiveServer, new_page: Any
 ) -> None:
-    routes: list[WebSocketRoute] = []
-
-    def through(route: WebSocketRoute) -> None:
-        route.connect_to_server()
-        routes.append(route)
-
     audience = new_page(412, 915)
-    audience.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
+    routes = stream_routes(audience)
     audience.goto(f"{deck_server.url}/watch")
     wait_for(audience, "() => window.loopcast && loopcast.connection.state === 'open'")
     run = deck_server.start_run(epochs=2, batch_size=16, pace_s=5)
