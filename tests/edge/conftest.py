@@ -13,12 +13,17 @@ from support.live import LiveServer
 STANDIN_RATE = "400"
 
 
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+def needs_redis_server() -> None:
+    """Skip without redis-server, but not in CI: there, scripts/setup --test installs it."""
     if REDIS_SERVER is None:
         if os.environ.get("CI"):
             pytest.fail("redis-server is missing: scripts/setup --test installs it")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    needs_redis_server()
     server = RedisServer(tmp_path).start()
     yield server
     server.stop()
