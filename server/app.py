@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from server.api import demo, runs, status, ws
 from server.api.pages import mount_pages
 from server.config import Settings
+from server.gcpolicy import collect_when_idle
 from server.guards import HostGuard, SecurityHeaders
 from server.hub import Hub
 from server.presenter import Presenter
@@ -39,11 +40,13 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.manager, app.state.presenter = manager, Presenter()
         manager.start()
         announcer = asyncio.create_task(announce_viewers(manager.hub))
+        collector = asyncio.create_task(collect_when_idle(lambda: manager.active is None))
         try:
             async with _publishing(manager, settings):
                 yield
         finally:
             announcer.cancel()
+            collector.cancel()
             # Blocking on purpose: nothing else should happen while the run is wound down.
             manager.shutdown()
             store.close()

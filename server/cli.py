@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from server.config import Settings
 from server.data.cli import add_data_parser, run_data_command
 from server.data.datasets import missing_files
+from server.gcpolicy import tune_for_streaming
 from server.recording import add_runs_parser, run_runs_command
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ def run_server(app: "FastAPI", settings: Settings) -> None:
     """uvicorn with the stream's limits and keepalive; the token kept out of its logs."""
     for logger in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(logger).addFilter(RedactTokens(settings.token))
+    tune_for_streaming()  # after every import and the app: all that is frozen for good
     uvicorn.run(
         app,
         host=settings.host,
