@@ -24,26 +24,29 @@ import { progress } from './progress.js'
 
 /** @typedef {(element: HTMLElement, context: PanelContext) => () => void} Build */
 
-// One slide, two panels: each builds into a box of its own.
-/** @param {...Build} builds @returns {Build} */
-function together(...builds) {
-  return (element, context) => {
-    const stops = builds.map((build) => {
+// A panel made of parts: the audience page shows them one under the other, each in a box
+// of its own; a slide may place them apart (`<LivePanel name="progress:mistakes" />`).
+/** @param {Record<string, Build>} parts @returns {{ build: Build, parts: Record<string, Build> }} */
+function together(parts) {
+  /** @type {Build} */
+  const build = (element, context) => {
+    const stops = Object.values(parts).map((part) => {
       const box = document.createElement('div')
       element.append(box)
-      return build(box, context)
+      return part(box, context)
     })
     return () => stops.forEach((stop) => stop())
   }
+  return { build, parts }
 }
 
-/** @type {readonly { name: string, title: string, build: Build }[]} */
+/** @type {readonly { name: string, title: string, build: Build, parts?: Record<string, Build> }[]} */
 export const PANELS = [
   { name: 'overview', title: 'The five steps', build: overview },
   { name: 'dataloader', title: 'DataLoader batch', build: dataloader },
   { name: 'modes', title: 'train() vs eval()', build: modes },
   { name: 'mnist', title: 'Live training', build: mnist },
-  { name: 'progress', title: 'Train / validation', build: together(progress, mistakes) },
+  { name: 'progress', title: 'Train / validation', ...together({ charts: progress, mistakes }) },
   { name: 'gpu', title: 'Device', build: gpu },
   { name: 'digit', title: 'Your digit', build: digit },
 ]
@@ -53,15 +56,19 @@ export function findPanel(name) {
   return PANELS.find((panel) => panel.name === name) ?? null
 }
 
+// `name`: a panel, or one of its parts as `panel:part`.
 /** @param {string} name @param {HTMLElement} element @param {PanelContext} context */
 export function mountPanel(name, element, context) {
-  const panel = findPanel(name)
-  if (!panel) throw new Error(`unknown panel ${name}: one of ${PANELS.map((p) => p.name).join(', ')}`)
-  element.classList.add('lc-panel', `lc-panel-${name}`)
-  const stop = panel.build(element, context)
+  const [panelName, partName] = name.split(':')
+  const panel = findPanel(panelName)
+  if (!panel) throw new Error(`unknown panel ${panelName}: one of ${PANELS.map((p) => p.name).join(', ')}`)
+  const build = partName ? panel.parts?.[partName] : panel.build
+  if (!build) throw new Error(`panel ${panelName} has no part ${partName}: ${Object.keys(panel.parts ?? {}).join(', ') || 'none'}`)
+  element.classList.add('lc-panel', `lc-panel-${panelName}`)
+  const stop = build(element, context)
   return () => {
     stop()
     element.replaceChildren()
-    element.classList.remove('lc-panel', `lc-panel-${name}`, 'lc-running')
+    element.classList.remove('lc-panel', `lc-panel-${panelName}`, 'lc-running')
   }
 }

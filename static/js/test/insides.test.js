@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { PANELS, mountPanel } from '../panels/index.js'
 import { heat } from '../panels/mistakes.js'
 import { RunBuffer } from '../points.js'
 
@@ -25,4 +26,12 @@ test('the heat map shades a cell by its share of the true class, so a few errors
     [0, 0], // a class with no test images: no division by zero
   ]
   assert.deepEqual(heat(confusion), [[Math.sqrt(0.96), 0.2], [0, 0]])
+})
+
+test('a slide may mount a part of a panel (progress:mistakes); a part that is not there says which are', () => {
+  const progress = PANELS.find((panel) => panel.name === 'progress')
+  assert.deepEqual(Object.keys(progress.parts), ['charts', 'mistakes'])
+  const element = /** @type {any} */ ({})
+  assert.throws(() => mountPanel('progress:nope', element, /** @type {any} */ ({})), /progress has no part nope: charts, mistakes/)
+  assert.throws(() => mountPanel('mnist:charts', element, /** @type {any} */ ({})), /mnist has no part charts: none/)
 })
