@@ -139,8 +139,7 @@ class RunManager:
         original = self.store.get_run(run_id)
         if original is None:
             raise RunNotFound(f"no run {run_id}")
-        points = self.store.points(run_id)
-        if not points["seq"]:
+        if not original["last_seq"]:
             raise NothingToReplay(f"run {run_id} has no points to replay: pick one that trained")
         # The recording's device, not this server's: a GPU rehearsal still says its GPU.
         device = {key: original[key] for key in ("device", "device_name", "torch_version")}
@@ -149,17 +148,22 @@ class RunManager:
         fields = {"replay_of": run_id, "replay_speed": speed}
         self.store.update_run(info["id"], **fields)
         info.update(fields, epochs=[])
-        messages = replay.plan(info["id"], original, points, self.store.epochs(run_id), speed)
         self.active = RunLog(info)
         self.hub.set_run(self.active)
-        self._replay = asyncio.get_running_loop().create_task(self._play(info["id"], messages))
+        playing = self._play(original, info["id"], speed)
+        self._replay = asyncio.get_running_loop().create_task(playing)
         return info
 
-    async def _play(self, run_id: int, messages: replay.Plan) -> None:
+    async def _play(self, original: Row, run_id: int, speed: float) -> None:
         try:
-            await replay.play(messages, self._deliver)
+            # Read off the event loop: a 50-epoch run's 46,900 points take 0.2-0.3 s.
+            points, epochs = await asyncio.to_thread(self._recorded, original["id"])
+            await replay.play(replay.plan(run_id, original, points, epochs, speed), self._deliver)
         except Exception as error:  # a bug or a full disk: the replay ends, not stuck active
             self._deliver(Ended(run_id, "failed", f"the replay failed: {error}"))
+
+    def _recorded(self, run_id: int) -> tuple[Columns, list[Row]]:
+        return self.store.points(run_id), self.store.epochs(run_id)
 
     def _deliver(self, message: Report) -> None:
         """A message made in this process, down the path a worker's takes."""

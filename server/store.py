@@ -262,11 +262,9 @@ class Store:
                 f"SELECT {', '.join(POINT_COLUMNS)} FROM points WHERE run_id=? ORDER BY seq",
                 (run_id,),
             ).fetchall()
-        columns: Columns = {name: [] for name in POINT_COLUMNS}
-        for row in rows:
-            for name, value in zip(POINT_COLUMNS, row, strict=True):
-                columns[name].append(value)
-        return columns
+        # Rows to columns in C (zip), not a Python append per value.
+        columns = zip(*rows, strict=True) if rows else ([] for _ in POINT_COLUMNS)
+        return {name: list(values) for name, values in zip(POINT_COLUMNS, columns, strict=True)}
 
 
 def _wall_seconds(run: Row) -> float | None:
