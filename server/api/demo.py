@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/demo", tags=["demo"])
 # Training the Dropout/BatchNorm net once takes a few seconds on a CPU.
 DEMO_TIMEOUT = 60.0
 # 1 to 64 test indices, each 0..9999, comma-separated.
-INDICES = r"^\d{1,4}(,\d{1,4}){0,63}$"
+INDICES = r"^[0-9]{1,4}(,[0-9]{1,4}){0,63}$"
 # Test images never change: a browser keeps them, and so does the server (a crowd asks for
 # the same mistakes at once: one read by the worker). At most ~67 KB an answer.
 TEST_IMAGES_CACHE = "public, max-age=86400, immutable"

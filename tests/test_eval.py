@@ -1,0 +1,152 @@
+"""The `eval` message: the confusion matrix and mistakes of each epoch's validation pass, in
+order after its epoch, kept in the run object, rationed for phones; and the test images
+the mistakes point at (`GET /api/demo/test-images`)."""
+
+import asyncio
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from server.hub import EVAL_BYTES_PER_SECOND, MIN_RATIONED_INTERVAL, Cursor, Hub
+from server.runlog import RunLog
+from server.training import demos
+from support.live import LiveServer
+
+
+def until_type(viewer: Any, kind: str) -> dict[str, Any]:
+    while True:
+        message: dict[str, Any] = viewer.next_event()
+        if message["type"] == kind:
+            return message
+
+
+def test_each_epochs_eval_follows_its_epoch_and_the_run_keeps_the_newest(
+    server: LiveServer,
+) -> None:
+    with server.viewer() as deck, server.viewer("?detail=envelope") as phone:
+        deck.receive()
+        phone.receive()
+        run = server.start_run(epochs=2)
+        deck.until_status("finished")
+        phone.until_status("finished")
+    kinds = [m["type"] for m in deck.messages if m["type"] in ("epoch", "eval")]
+    assert kinds == ["epoch", "eval", "epoch", "eval"]
+    epochs = [m for m in deck.messages if m["type"] == "epoch"]
+    evals = [m for m in deck.messages if m["type"] == "eval"]
+    for epoch, evaluation in zip(epochs, evals, strict=True):
+        assert evaluation["epoch"] == epoch["epoch"]
+        assert evaluation["last_seq"] == epoch["last_seq"]
+        total = sum(map(sum, evaluation["confusion"]))
+        assert total == evaluation["test_images"] == 500
+        diagonal = sum(evaluation["confusion"][c][c] for c in range(10))
+        assert diagonal / total == pytest.approx(epoch["val_acc"], abs=1e-6)
+        assert all(m["label"] != m["top3"][0][0] for m in evaluation["mistakes"])
+    assert "eval" in [m["type"] for m in phone.messages]
+
+    details = server.http.get(f"/api/runs/{run['id']}").json()
+    newest = {k: v for k, v in evals[-1].items() if k not in ("type", "run")}
+    assert details["eval"] == newest
+    with server.viewer("?detail=envelope") as late:
+        assert late.receive()["info"]["eval"] == newest
+
+
+def test_a_phone_gets_the_newest_eval_rationed_and_the_held_one_when_it_is_due() -> None:
+    async def scenario() -> None:
+        hub = Hub(lambda: {})
+        log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
+        hub.set_run(log)
+        sent: list[dict[str, Any]] = []
+        an_eval = asyncio.Event()
+
+        async def send(text: str) -> None:
+            sent.append(json.loads(text))
+            if sent[-1]["type"] == "eval":
+                an_eval.set()
+
+        def evals() -> list[int]:
+            return [m["epoch"] for m in sent if m["type"] == "eval"]
+
+        row = {"test_images": 10, "sampled": 10, "confusion": [[1]], "mistakes": []}
+        async with hub.subscribe(send, since=0, run=None, detail="envelope"):
+            await asyncio.sleep(0.05)
+            log.add_eval({"epoch": 1, **row})
+            hub.publish()
+            await asyncio.wait_for(an_eval.wait(), 5)
+            an_eval.clear()
+            assert evals() == [1]
+            log.add_eval({"epoch": 2, **row})
+            log.add_eval({"epoch": 3, **row})
+            hub.publish()
+            await asyncio.sleep(0.3)
+            assert evals() == [1], "held back: the first went less than 2 s ago"
+            await asyncio.wait_for(an_eval.wait(), 5)  # no more wakes: it comes when due
+            assert evals() == [1, 3]
+
+    asyncio.run(scenario())
+
+
+def test_an_evals_interval_follows_its_bytes() -> None:
+    hub = Hub(lambda: {})
+    log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
+    hub.set_run(log)
+    cursor = Cursor(detail="envelope")
+    hub.pending(cursor)
+    top3 = [[7, 0.81], [1, 0.17], [2, 0.01]]
+    mistakes = [{"index": 9_000 + i, "label": 1, "top3": top3} for i in range(32)]
+    confusion = [[900] * 10] * 10
+    row = {"test_images": 10_000, "sampled": 512, "confusion": confusion, "mistakes": mistakes}
+    log.add_eval({"epoch": 1, **row})
+    before = time.monotonic()
+    assert [json.loads(m)["type"] for m in hub.pending(cursor)] == ["eval"]
+    size = len(log.eval_message or "")
+    assert 2_000 < size < 2_600  # the biggest an eval gets: 32 mistakes
+    expected = max(MIN_RATIONED_INTERVAL, size / EVAL_BYTES_PER_SECOND)
+    assert cursor.eval_due - before == pytest.approx(expected, abs=0.1)
+
+
+def test_test_images_are_the_stored_pixels_and_labels_cacheable(server: LiveServer) -> None:
+    answer = server.http.get("/api/demo/test-images?indices=3,0,499")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "public, max-age=86400, immutable"
+    body = answer.json()
+    images, labels = demos._test_split(str(server.data_dir), "mnist")
+    assert body["indices"] == [3, 0, 499] and body["shape"] == [3, 1, 28, 28]
+    assert body["labels"] == labels[[3, 0, 499]].tolist() and body["labels_shape"] == [3]
+    assert base64.b64decode(body["images"]) == images[[3, 0, 499]].numpy().tobytes()
+    assert server.http.get("/api/demo/test-images?indices=3,0,499").json() == body
+    past = server.http.get("/api/demo/test-images?indices=500")  # the small test set: 500
+    assert past.status_code == 409
+    assert "past the test set's last image (499)" in past.json()["detail"]
+
+
+BAD_INDICES = [
+    "",
+    "-1",
+    "10000",
+    "1,,2",
+    "1,2,",
+    "a",
+    "1.5",
+    ",".join(["1"] * 65),
+]
+
+
+@pytest.mark.parametrize("indices", BAD_INDICES)
+def test_bad_indices_answer_422(server: LiveServer, indices: str) -> None:
+    answer = server.http.get("/api/demo/test-images", params={"indices": indices})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["query", "indices"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=80).filter(lambda text: not text.replace(",", "").isdigit()))
+def test_indices_that_are_not_a_list_of_numbers_answer_422(server: LiveServer, text: str) -> None:
+    answer = server.http.get("/api/demo/test-images", params={"indices": text})
+    assert answer.status_code == 422, answer.text
