@@ -34,6 +34,7 @@ const AXIS = { size: 50, labelSize: 30, gap: 5, ticks: 10, grid: 2 }
  * @property {number[]} [xIncrs]
  * @property {(value: number) => string} [yFormat]
  * @property {import('../vendor/uPlot.esm.js').Band[]} [bands]
+ * @property {import('../vendor/uPlot.esm.js').Plugin[]} [plugins] drawn with the chart (lrmarker.js)
  */
 
 // The y scale of a log chart holds no value <= 0 (log(0) is -Infinity): such values are
@@ -68,7 +69,7 @@ function scaled(options, k) {
 }
 
 /** @param {HTMLElement} element @param {LineChartOptions} options */
-export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs, yFormat, bands }) {
+export function lineChart(element, { series, xLabel, yLabel, height = 220, scales = {}, xIncrs, yFormat, bands, plugins }) {
   const width = () => Math.max(200, element.clientWidth || 480)
   const right = series.find((s) => s.scale === 'right')
   const yKey = series[0].scale ?? 'y'
@@ -89,6 +90,7 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
     legend: { live: false },
     cursor: { show: false },
     ...(bands ? { bands } : {}),
+    ...(plugins ? { plugins } : {}),
   })
   /** @returns {any} uPlot's columns, none yet */
   const empty = () => [[], ...series.map(() => [])]

@@ -4,6 +4,7 @@
 
 import { FAINT, FROM_ZERO, lineChart } from './charts.js'
 import { baselineGap, lossData, smoothers } from './envelope.js'
+import { lrMarkers } from './lrmarker.js'
 import { heldRows } from './points.js'
 import { setText } from './dom.js'
 import { baselineText } from './text.js'
@@ -15,6 +16,8 @@ const BAND = 'rgba(217, 72, 15, 0.25)'
 
 /** @param {HTMLElement} element @param {number} height @param {HTMLElement} readout */
 export function lossChart(element, height, readout) {
+  /** @type {any} */
+  let shown = null // the run drawn: its learning rate changes are marked
   const chart = lineChart(element, {
     height,
     xLabel: 'batch',
@@ -30,6 +33,7 @@ export function lossChart(element, height, readout) {
     ],
     bands: [{ series: [1, 2], fill: BAND }],
     scales: { ...FROM_ZERO, right: { range: [0, 1] } },
+    plugins: [lrMarkers(() => shown?.lrChanges ?? [])],
   })
   const kept = smoothers()
   return {
@@ -38,6 +42,7 @@ export function lossChart(element, height, readout) {
     /** @param {any} run @param {any} earlier @param {number} weight */
     draw(run, earlier, weight) {
       element.classList.toggle('lc-no-earlier', !earlier) // its legend entry only with an overlay
+      shown = run
       chart.update((columns) => {
         const rows = run ? heldRows(run) : null
         const data = lossData(rows, earlier?.points, columns, weight, kept)

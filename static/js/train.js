@@ -6,6 +6,7 @@
 import { api } from './api.js'
 import { el, setText } from './dom.js'
 import { demo } from './panels/demo.js'
+import { lrControls } from './lrbuttons.js'
 import { replayControls } from './replay.js'
 
 export const SCHEMA = '/openapi.json'
@@ -102,7 +103,8 @@ export function trainControls(context, picker) {
     }
   }
   const replay = replayControls(picker, act)
-  const buttons = el('div', { class: 'lc-buttons' }, train, stop, replay.button)
+  const lr = lrControls(context, act)
+  const buttons = el('div', { class: 'lc-buttons' }, train, stop, ...lr.buttons, replay.button)
   const node = el('div', { class: 'lc-controls' }, buttons, replay.label, message)
   train.addEventListener('click', () => {
     const body = Object.fromEntries(inputs.map((field) => [field.name, field instanceof HTMLSelectElement ? field.value : Number(field.value)]))
@@ -118,6 +120,7 @@ export function trainControls(context, picker) {
     const busy = status === 'running' || status === 'queued'
     train.disabled = busy || !context.buffer.server || !inputs.length
     stop.disabled = !busy
+    lr.sync(busy)
     replay.sync(busy || !context.buffer.server)
   }
   const stopLoading = demo(context, SCHEMA, message, (openapi) => {
@@ -126,6 +129,7 @@ export function trainControls(context, picker) {
       inputs = fields.map(input)
       buttons.before(...fields.map((field, i) => el('label', {}, el('span', { text: field.label }), inputs[i])))
       replay.load(openapi)
+      lr.load(openapi)
       setText(message, '')
     } catch (error) {
       setText(message, error.message)

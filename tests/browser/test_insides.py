@@ -141,3 +141,51 @@ def test_the_forward_pass_in_chromium_gives_torch_logits(
     assert logits.shape == (8, 10)
     assert logits.argmax(1).tolist() == expected.argmax(1).tolist()
     assert (logits - expected).abs().max() < 1e-4
+
+
+# Pixels of the lr marker's colour (#7048e8) on the MNIST panel's chart.
+MARKER_PIXELS = """() => {
+  const canvas = document.querySelector('.lc-panel-mnist canvas')
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
+  let count = 0
+  for (let i = 0; i < data.length; i += 4) {
+    const near = (value, target) => Math.abs(value - target) < 8
+    if (near(data[i], 112) && near(data[i + 1], 72) && near(data[i + 2], 232)) count++
+  }
+  return count
+}"""
+LR_CHANGES = "() => loopcast.buffer.active?.lrChanges.map((change) => change.lr) ?? []"
+
+
+def test_the_presenter_changes_the_lr_mid_run_and_the_charts_mark_it(
+    deck_server: LiveServer, new_page: Any
+) -> None:
+    presenter, phone = new_page(), new_page(412, 915)
+    open_presenter(presenter, deck_server, 5)
+    phone.goto(f"{deck_server.url}/watch")
+    presenter.fill(".lc-controls input[name=epochs]", "2")
+    presenter.fill(".lc-controls input[name=pace_s]", "20")
+    down, up = presenter.locator(".lc-lr").all()
+    assert down.is_disabled() and up.is_disabled()  # no run to change
+    presenter.click(".lc-train")
+    wait_for(presenter, "() => loopcast.buffer.active?.status === 'running'")
+    run = deck_server.http.get("/api/runs").json()["runs"][0]
+    wait_for(presenter, "() => !document.querySelectorAll('.lc-lr')[1].disabled")
+    assert up.get_attribute("title") == "lr 0.001 → 0.01 from the next batch"
+    up.click()
+    wait_for(presenter, f"() => ({LR_CHANGES})().join() === '0.01'")
+    answer = deck_server.http.post(
+        f"/api/runs/{run['id']}/lr", json={"lr": 1.0}, headers=deck_server.auth
+    )
+    assert answer.status_code == 202
+    wait_for(presenter, f"() => ({LR_CHANGES})().join() === '0.01,1'")
+    down.click()
+    wait_for(presenter, f"() => ({LR_CHANGES})().join() === '0.01,1,0.1'")
+    for page in (presenter, phone):
+        wait_for(page, f"() => ({LR_CHANGES})().length === 3")
+        wait_for(page, f"() => ({MARKER_PIXELS})() > 100")  # dashed lines and their labels
+    shot(presenter, "insides-deck-lr-markers")
+    shot(phone, "insides-phone-lr-markers")
+    deck_server.http.post(f"/api/runs/{run['id']}/stop", headers=deck_server.auth)
+    wait_for(presenter, "() => loopcast.buffer.active?.status === 'stopped'")
+    assert down.is_disabled() and up.is_disabled()
