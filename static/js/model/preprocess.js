@@ -76,16 +76,9 @@ export function mnistImage(ink) {
     }
   }
   // Centre of mass to the centre of the 28x28 image, by whole pixels.
-  let mass = 0
-  let cx = 0
-  let cy = 0
-  small.forEach((value, i) => {
-    mass += value
-    cx += value * (i % width)
-    cy += value * Math.floor(i / width)
-  })
-  const left = Math.round(SIDE / 2 - cx / mass)
-  const top = Math.round(SIDE / 2 - cy / mass)
+  const [cx, cy] = centreOfMass(small, width)
+  const left = Math.round(SIDE / 2 - cx)
+  const top = Math.round(SIDE / 2 - cy)
   const image = new Float32Array(SIDE * SIDE)
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -95,6 +88,20 @@ export function mnistImage(ink) {
     }
   }
   return image
+}
+
+// An image's centre of mass [x, y], in pixel indices (MNIST's digits average 14, 14).
+/** @param {ArrayLike<number>} values row-major @param {number} width */
+export function centreOfMass(values, width) {
+  let mass = 0
+  let x = 0
+  let y = 0
+  for (let i = 0; i < values.length; i++) {
+    mass += values[i]
+    x += values[i] * (i % width)
+    y += values[i] * Math.floor(i / width)
+  }
+  return [x / mass, y / mass]
 }
 
 // A 0..1 image normalised as the training's inputs were: Normalize((mean,), (std,)).

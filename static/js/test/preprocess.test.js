@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { SIDE, mnistImage } from '../model/preprocess.js'
+import { SIDE, centreOfMass, mnistImage } from '../model/preprocess.js'
 
 const PAD = 280
 
@@ -25,24 +25,11 @@ function inkBox(image) {
   return { width: Math.max(...cols) - Math.min(...cols) + 1, height: Math.max(...rows) - Math.min(...rows) + 1 }
 }
 
-/** @param {Float32Array} image */
-function centreOfMass(image) {
-  let mass = 0
-  let x = 0
-  let y = 0
-  image.forEach((value, i) => {
-    mass += value
-    x += value * (i % SIDE)
-    y += value * Math.floor(i / SIDE)
-  })
-  return [x / mass, y / mass]
-}
-
 test('a digit drawn in a corner is recentred: the same image as drawn in the middle', () => {
   const corner = mnistImage(pad(5, 10, 40, 100))
   const middle = mnistImage(pad(120, 90, 40, 100))
   assert.deepEqual(corner, middle)
-  const [x, y] = centreOfMass(corner)
+  const [x, y] = centreOfMass(corner, SIDE)
   assert.ok(Math.abs(x - 14) <= 0.5 && Math.abs(y - 14) <= 0.5, `centre of mass at ${x}, ${y}`)
 })
 
