@@ -171,9 +171,10 @@ class Viewer:
 
     def next_event(self, timeout: float = 30) -> dict[str, Any]:
         """The next message that is not a viewer-count announcement (every viewer gets
-        one whenever the count changes, at any moment)."""
+        one whenever the count changes, at any moment) nor the model's weights (the newest
+        come right after a snapshot, then every 2 s of a run); both stay in `messages`."""
         message = self.receive(timeout)
-        while message["type"] == "viewers":
+        while message["type"] in ("viewers", "weights"):
             message = self.receive(timeout)
         return message
 

@@ -133,20 +133,22 @@ RUN_FIELDS = {
     *("last_seq", "wall_s", "unpaced_s", "replay_of", "replay_speed"),
 }
 EPOCH_FIELDS = {"epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", "t"}
+# A run object (not a listed run) also has its lr changes and newest eval.
+OBJECT_FIELDS = RUN_FIELDS | {"epochs", "lr_changes", "eval"}
 
 
 def test_run_objects_keep_every_field(server: LiveServer) -> None:
     run = server.start_run(epochs=3, pace_s=6)  # an epoch every 2 s
-    assert set(run) == RUN_FIELDS | {"epochs"}
+    assert set(run) == OBJECT_FIELDS
     while not server.http.get(f"/api/runs/{run['id']}").json()["epochs"]:
         time.sleep(0.05)
     stopped = server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth).json()
-    assert set(stopped) == RUN_FIELDS | {"epochs"}
+    assert set(stopped) == OBJECT_FIELDS
     # The live run's epochs carry their last point, as the stream's do.
     assert set(stopped["epochs"][0]) == EPOCH_FIELDS | {"last_seq"}
     assert stopped["config"] == run["config"]
     details = server.wait_run(run["id"])
-    assert set(details) == RUN_FIELDS | {"epochs", "points"}
+    assert set(details) == OBJECT_FIELDS | {"points"}
     assert set(details["epochs"][0]) == EPOCH_FIELDS
     assert set(details["points"]) == {"seq", "step", "epoch", "loss", "acc", "t"}
     listed = server.http.get("/api/runs").json()["runs"][0]

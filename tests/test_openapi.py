@@ -43,8 +43,9 @@ def test_every_json_answer_has_a_schema(openapi: dict[str, Any]) -> None:
 def test_run_schemas_have_what_the_browser_reads(openapi: dict[str, Any]) -> None:
     schemas = openapi["components"]["schemas"]
     assert set(schemas["RunSummary"]["properties"]) == RUN_FIELDS
-    assert set(schemas["Run"]["properties"]) == RUN_FIELDS | {"epochs"}
-    assert set(schemas["RunDetails"]["properties"]) == RUN_FIELDS | {"epochs", "points"}
+    run_fields = RUN_FIELDS | {"epochs", "lr_changes", "eval"}
+    assert set(schemas["Run"]["properties"]) == run_fields
+    assert set(schemas["RunDetails"]["properties"]) == run_fields | {"points"}
     statuses = schemas["Run"]["properties"]["status"]["enum"]
     assert statuses == ["queued", "running", "finished", "stopped", "failed", "interrupted"]
 

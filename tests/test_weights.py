@@ -80,10 +80,10 @@ def test_the_deck_and_opted_in_phones_get_weights_plain_phones_do_not(server: Li
 
     # A joiner gets the newest weights right after its snapshot; a plain phone does not.
     with server.viewer("?detail=envelope&weights=1") as joiner, server.viewer() as late_deck:
-        assert joiner.next_event()["type"] == "snapshot"
-        assert joiner.next_event() == final
-        assert late_deck.next_event()["type"] == "snapshot"
-        assert late_deck.next_event() == final
+        assert joiner.receive()["type"] == "snapshot"
+        assert joiner.receive() == final
+        assert late_deck.receive()["type"] == "snapshot"
+        assert late_deck.receive() == final
 
 
 @pytest.mark.parametrize("query", ["?weights=yes", "?weights=", "?detail=envelope&weights=2"])
