@@ -37,6 +37,8 @@ SERVER = "loopcast:server"
 RUNS_KEPT, SLIDES_KEPT = 1000, 100
 # Reconnects wait this long at first, doubling up to the most.
 BACKOFF_FIRST, BACKOFF_MOST = 0.1, 2.0
+# The trainer's status is written this often (and with each run's entries).
+STATUS_PERIOD = 0.5
 DUPLICATE = "equal or smaller than the target stream top item"
 
 log = logging.getLogger("loopcast.redis")
@@ -62,26 +64,36 @@ def info_message(info: Row) -> Message:
 
 
 def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]:
-    """A whole run as entries: the run object, then its points cut at each epoch's last
-    point with the epoch after them, then the run object again (its status now). From a
-    hub snapshot (live epochs carry `last_seq`) or the trainer's GET /api/runs/{id}
-    (stored epochs do not: found from the points' epoch column)."""
+    """A whole run as entries: the run object, then its points cut at each mark (an epoch
+    after its last point, its eval after it, an lr change before the first point trained
+    with it) with the mark there, then the run object again (its status now). From a hub
+    snapshot (live epochs carry `last_seq`) or the trainer's GET /api/runs/{id} (stored
+    epochs do not: found from the points' epoch column)."""
     run_id = info["id"]
 
     def points_upto(after: int, upto: int) -> Message:
         columns = {name: points[name][after:upto] for name in POINT_COLUMNS}
         return {"type": "points", "run": run_id, **columns, "created": created}
 
+    def epoch_end(epoch: Row) -> int:
+        last = epoch.get("last_seq")
+        return last if last is not None else sum(1 for e in points["epoch"] if e <= epoch["epoch"])
+
+    marks: list[tuple[int, int, Message]] = [
+        (epoch_end(e), 0, {"type": "epoch", "run": run_id, **e, "last_seq": epoch_end(e)})
+        for e in info.get("epochs", [])
+    ]
+    if info.get("eval"):
+        marks.append((info["eval"]["last_seq"], 1, {"type": "eval", "run": run_id, **info["eval"]}))
+    for change in info.get("lr_changes", []):
+        marks.append((change["seq"] - 1, 2, {"type": "lr", "run": run_id, **change}))
     yield info_message(info)
     done = 0
-    for epoch in info.get("epochs", []):
-        last = epoch.get("last_seq")
-        if last is None:
-            last = sum(1 for value in points["epoch"] if value <= epoch["epoch"])
-        if last > done:
-            yield points_upto(done, last)
-            done = last
-        yield {"type": "epoch", "run": run_id, **epoch, "last_seq": last}
+    for at, _, mark in sorted(marks, key=lambda mark: mark[:2]):
+        if at > done:
+            yield points_upto(done, at)
+            done = at
+        yield mark
     if done < len(points["seq"]):
         yield points_upto(done, len(points["seq"]))
     yield info_message(info)
@@ -117,6 +129,14 @@ class Publisher:
                 backoff = min(2 * backoff, BACKOFF_MOST)
                 continue
             backoff = BACKOFF_FIRST
+
+    async def keep_status(self) -> None:
+        """The trainer's status for edges' snapshots, also between runs (a worker warming
+        up, restarting)."""
+        while True:
+            with contextlib.suppress(RedisError, OSError):  # run() says what is wrong
+                await self.redis.set(SERVER, encode(self.server()))
+            await asyncio.sleep(STATUS_PERIOD)
 
     async def _send(self, text: str) -> None:
         message = json.loads(text)
@@ -212,11 +232,12 @@ async def publishing(
 ) -> AsyncIterator[None]:
     """The trainer's publisher, running while inside."""
     redis = Redis.from_url(url, decode_responses=True)
-    task = asyncio.create_task(Publisher(hub, redis, ttl, server).run())
+    publisher = Publisher(hub, redis, ttl, server)
+    tasks = [asyncio.create_task(publisher.run()), asyncio.create_task(publisher.keep_status())]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await redis.aclose()

@@ -10,12 +10,17 @@ import logging
 from typing import Any
 
 from server.hub import Hub
-from server.runlog import RunLog
+from server.runlog import RunLog, encode
 from server.store import POINT_COLUMNS
 
 log = logging.getLogger("loopcast.edge")
-# Epoch entries' fields that are not the epoch's results.
-ENVELOPE_FIELDS = ("type", "run", "last_seq")
+# What a RunLog keeps in its run object itself, from the entries of each.
+LOG_KEEPS = ("epochs", "last_seq", "lr_changes", "eval")
+
+
+def _fields(message: dict[str, Any], *also: str) -> dict[str, Any]:
+    """A message's own fields: without its type and run (and `also`)."""
+    return {k: v for k, v in message.items() if k not in ("type", "run", *also)}
 
 
 class Gap(Exception):
@@ -40,7 +45,19 @@ class EdgeLog:
             self._append(run, message)
         elif kind == "epoch":
             if not run.epochs or message["epoch"] > run.epochs[-1]["epoch"]:
-                run.add_epoch({k: v for k, v in message.items() if k not in ENVELOPE_FIELDS})
+                run.add_epoch(_fields(message, "last_seq"))
+                self.hub.publish()
+        elif kind == "eval":
+            if message != {"type": "eval", "run": run.id, **(run.info["eval"] or {})}:
+                run.add_eval(_fields(message, "last_seq"))
+                self.hub.publish()
+        elif kind == "lr":
+            if _fields(message) not in run.lr_changes:
+                run.add_lr(_fields(message))
+                self.hub.publish()
+        elif kind == "weights":
+            if encode(message) != run.weights_message:
+                run.set_weights(_fields(message))
                 self.hub.publish()
         elif kind not in self._unknown:
             # A kind this edge's RunLog cannot hold: an edge older than its trainer.
@@ -48,11 +65,13 @@ class EdgeLog:
             log.warning("entries of type %r are not served by this edge: upgrade it", kind)
 
     def _info(self, info: dict[str, Any]) -> None:
+        """The run object but what the RunLog keeps itself (from entries of their own)."""
         run = self.hub.log
+        fields = {name: value for name, value in info.items() if name not in LOG_KEEPS}
         if run is None or info["id"] > run.id:
-            self.hub.set_run(RunLog({**info, "epochs": []}))
+            self.hub.set_run(RunLog(fields))
         elif info["id"] == run.id:
-            run.info.update(info)
+            run.info.update(fields)
             self.hub.publish()
 
     def _append(self, run: RunLog, message: dict[str, Any]) -> None:

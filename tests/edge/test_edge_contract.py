@@ -10,17 +10,25 @@ import pytest
 
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer
+from tests import test_stream as contract
 from tests.edge.conftest import needs_redis_server
-from tests.test_stream import (  # noqa: F401 - collected here, with `server` below
-    test_a_stalled_viewer_slows_no_one_and_misses_nothing,
-    test_epoch_messages_follow_their_points,
-    test_live_viewer_and_late_joiner_get_every_point,
-    test_ping_and_garbage,
-    test_since_for_an_old_run_sends_the_whole_current_run,
-    test_since_resumes_exactly,
-    test_slide_changes_reach_viewers,
-    test_snapshot_first_with_server_status,
+
+# Collected here with `server` below, in test_stream's order (a test may expect the
+# server as the one before it left it).
+test_snapshot_first_with_server_status = contract.test_snapshot_first_with_server_status
+test_live_viewer_and_late_joiner_get_every_point = (
+    contract.test_live_viewer_and_late_joiner_get_every_point
 )
+test_epoch_messages_follow_their_points = contract.test_epoch_messages_follow_their_points
+test_since_resumes_exactly = contract.test_since_resumes_exactly
+test_since_for_an_old_run_sends_the_whole_current_run = (
+    contract.test_since_for_an_old_run_sends_the_whole_current_run
+)
+test_a_stalled_viewer_slows_no_one_and_misses_nothing = (
+    contract.test_a_stalled_viewer_slows_no_one_and_misses_nothing
+)
+test_ping_and_garbage = contract.test_ping_and_garbage
+test_slide_changes_reach_viewers = contract.test_slide_changes_reach_viewers
 
 
 class ThroughEdge(LiveServer):
