@@ -42,6 +42,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 
+class RecordedLrChange(Strict):
+    seq: Count = Field(description="the first point trained with lr")
+    lr: float = Field(gt=0, le=10, allow_inf_nan=False)
+
+
 class RecordedRun(Strict):
     """The run object; the fields a later version adds (and id, last_seq, wall_s, which the
     importing database has its own of) are ignored."""
@@ -63,6 +68,8 @@ class RecordedRun(Strict):
     started_at: Seconds | None
     finished_at: Seconds | None
     unpaced_s: Seconds | None
+    # Left out by files of the first loopcast versions: none.
+    lr_changes: list[RecordedLrChange] = Field(default_factory=list, max_length=100_000)
 
 
 class RecordedEpoch(Strict):
@@ -115,6 +122,9 @@ class Recording(Strict):
             raise ValueError(f"epoch results for epochs without points: {set(numbers) - trained}")
         if trained and max(trained) > self.run.config.epochs:
             raise ValueError(f"points past the run's {self.run.config.epochs} epochs")
+        changes = [change.seq for change in self.run.lr_changes]
+        if changes != sorted(set(changes)) or any(seq > len(self.points.seq) for seq in changes):
+            raise ValueError("lr changes must be at points of the run, once each, in order")
         return self
 
 
@@ -128,7 +138,7 @@ def export_run(store: Store, run_id: int, path: Path) -> None:
     recording = {
         "format": FORMAT,
         "version": VERSION,
-        "run": run,
+        "run": {**run, "lr_changes": store.lr_changes(run_id)},
         "epochs": store.epochs(run_id),
         "points": store.points(run_id),
     }
@@ -172,7 +182,7 @@ def add_recording(store: Store, recording: Recording) -> int:
     it in one transaction; its id."""
     run: Row = recording.run.model_dump()
     epochs = [epoch.model_dump() for epoch in recording.epochs]
-    return store.add_run(run, recording.points.model_dump(), epochs)
+    return store.add_run(run, recording.points.model_dump(), epochs, run["lr_changes"])
 
 
 # The `loopcast runs` subcommand; server/cli.py mounts it beside `serve` and `data`.

@@ -157,7 +157,9 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
-    def add_run(self, run: Row, points: Columns, epochs: list[Row]) -> int:
+    def add_run(
+        self, run: Row, points: Columns, epochs: list[Row], lr_changes: Sequence[Row] = ()
+    ) -> int:
         """A whole run (an imported recording) under a new id, in one transaction: all of
         it or, on any error, nothing."""
         names = [name for name in RUN_COLUMNS if name != "id" and name in run]
@@ -178,6 +180,10 @@ class Store:
                 f"INSERT INTO epochs (run_id, {', '.join(EPOCH_COLUMNS)}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ((run_id, *(epoch[name] for name in EPOCH_COLUMNS)) for epoch in epochs),
+            )
+            db.executemany(
+                "INSERT INTO lr_changes (run_id, seq, lr) VALUES (?, ?, ?)",
+                ((run_id, change["seq"], change["lr"]) for change in lr_changes),
             )
         assert run_id is not None
         return run_id

@@ -53,7 +53,8 @@ def recording(points: int = 40, epochs: int = 2) -> dict[str, Any]:
             "finished_at": 1764000001.0,
             "unpaced_s": 0.5,
             "last_seq": points,
-            "lr_changes": [{"seq": 10, "lr": 0.5}],  # a field this version does not store
+            "lr_changes": [{"seq": 10, "lr": 0.5}],
+            "weights_kept": True,  # a field of a later version: ignored
         },
         "epochs": results,
         "points": {
@@ -100,6 +101,7 @@ def test_import_adds_a_new_run_and_never_overwrites(target: Store, tmp_path: Pat
     assert run["config"]["batch_size"] == 64 and run["replay_of"] is None
     assert target.points(new_id) == expected["points"]
     assert target.epochs(new_id) == expected["epochs"]
+    assert target.lr_changes(new_id) == [{"seq": 10, "lr": 0.5}]
 
 
 # Each makes a valid recording invalid, whatever the position it is given.
@@ -108,7 +110,7 @@ def _set(path: tuple[Any, ...], value: Any) -> Any:
         *parents, last = path
         for key in parents:
             data = data[key]
-        if isinstance(data.get(last), list):
+        if isinstance(data.get(last), list) and not isinstance(value, list):
             data[last][index % len(data[last])] = value
         else:
             data[last] = value
@@ -148,6 +150,11 @@ MUTATIONS = {
     "epoch result past points": _set(("epochs", 0, "epoch"), 7),
     "epoch NaN": _set(("epochs", 0, "val_loss"), "NaN"),
     "points a list": _set(("points",), [1, 2, 3]),
+    "lr change past the points": _set(("run", "lr_changes"), [{"seq": 41, "lr": 0.5}]),
+    "lr changes out of order": _set(
+        ("run", "lr_changes"), [{"seq": 9, "lr": 1}, {"seq": 2, "lr": 1}]
+    ),
+    "lr zero": _set(("run", "lr_changes"), [{"seq": 1, "lr": 0}]),
     "extra key": _set(("extra",), {}),
     "duplicate seq": _duplicate_seq,
     "unequal columns": _drop_one,
