@@ -1,15 +1,17 @@
 import { effectScope, ref } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
-const slide = vi.hoisted(() => ({ enter: [] as (() => void)[], leave: [] as (() => void)[] }))
+const slide = vi.hoisted(() => ({ enter: [] as (() => void)[], leave: [] as (() => void)[], print: false }))
 const mountPanel = vi.hoisted(() => vi.fn())
 
 vi.mock('@slidev/client', () => ({
   onSlideEnter: (callback: () => void) => slide.enter.push(callback),
   onSlideLeave: (callback: () => void) => slide.leave.push(callback),
+  useNav: () => ({ isPrintMode: { value: slide.print } }),
 }))
 vi.mock('../../static/js/panels/index.js', () => ({ mountPanel }))
 vi.mock('../../static/js/live.js', () => ({ sharedLive: () => ({ connection: 'shared' }) }))
+vi.mock('../../static/js/recorded.js', () => ({ recordedLive: async () => ({ connection: 'recorded' }) }))
 vi.mock('../../static/js/api.js', () => ({ presenterToken: () => 'T' }))
 
 const { paceOf, panelSwitch, useLivePanel } = await import('./useLivePanel')
@@ -42,7 +44,26 @@ describe('useLivePanel', () => {
   beforeEach(() => {
     slide.enter.length = 0
     slide.leave.length = 0
+    slide.print = false
     mountPanel.mockReset()
+  })
+
+  it('in a printed deck, mounts the recorded run read-only once its element is there', async () => {
+    slide.print = true
+    const stop = vi.fn()
+    mountPanel.mockReturnValue(stop)
+    const host = ref<HTMLElement | null>(null)
+    const scope = effectScope()
+    const running = scope.run(() => useLivePanel('mnist', host, { chartHeight: 170 }))!
+    await Promise.resolve()
+    expect(mountPanel).not.toHaveBeenCalled() // no element yet
+    host.value = {} as HTMLElement
+    await vi.waitFor(() => expect(running.value).toBe(true))
+    expect(mountPanel).toHaveBeenCalledTimes(1)
+    expect(mountPanel).toHaveBeenCalledWith('mnist', host.value, { connection: 'recorded', presenter: false, chartHeight: 170 })
+    expect(slide.enter).toHaveLength(0) // no slide enter in print
+    scope.stop()
+    expect(stop).toHaveBeenCalledTimes(1)
   })
 
   it('mounts the panel on slide enter with the shared connection, unmounts on leave and dispose', () => {

@@ -1,11 +1,14 @@
 // A live panel (static/js/panels/) that works only while its slide is the current one:
-// Slidev keeps neighbouring slides mounted, and the presenter view mounts more.
-import { onSlideEnter, onSlideLeave } from '@slidev/client'
-import { onScopeDispose, ref } from 'vue'
+// Slidev keeps neighbouring slides mounted, and the presenter view mounts more. A printed
+// or exported deck (`slidev export`) has no current slide: there every panel shows the last
+// finished run, from loopcast's API (static/js/recorded.js).
+import { onSlideEnter, onSlideLeave, useNav } from '@slidev/client'
+import { onScopeDispose, ref, watch } from 'vue'
 import type { Ref } from 'vue'
 import { presenterToken } from '../../static/js/api.js'
 import { sharedLive } from '../../static/js/live.js'
 import { mountPanel } from '../../static/js/panels/index.js'
+import { recordedLive } from '../../static/js/recorded.js'
 
 type Stop = () => void
 
@@ -38,8 +41,29 @@ export interface PanelOptions {
   pace?: number
 }
 
+// In print: mounted once both the element and the recorded run are there, read-only.
+function usePrintedPanel(name: string, host: Ref<HTMLElement | null>, options: PanelOptions): Ref<boolean> {
+  const running = ref(false)
+  let live: Awaited<ReturnType<typeof recordedLive>> | null = null
+  const panel = panelSwitch(() => (host.value && live ? mountPanel(name, host.value, { ...live, presenter: false, ...options }) : null))
+  const enter = () => {
+    panel.enter()
+    running.value = panel.running
+  }
+  recordedLive()
+    .then((recorded) => {
+      live = recorded
+      enter()
+    })
+    .catch(() => {}) // loopcast is not running: the slide keeps what it shows off-line
+  watch(host, enter)
+  onScopeDispose(() => panel.leave())
+  return running
+}
+
 // `running` is true while the panel is live (its slide is the current one).
 export function useLivePanel(name: string, host: Ref<HTMLElement | null>, options: PanelOptions = {}): Ref<boolean> {
+  if (useNav().isPrintMode.value) return usePrintedPanel(name, host, options)
   const running = ref(false)
   const panel = panelSwitch(() =>
     host.value

@@ -37,6 +37,7 @@ export function saveSettings(storage, name, settings) {
 /**
  * @typedef {object} ToolOptions
  * @property {string} name the chart's name: its settings' key and the PNG's file name
+ * @property {string} [label] which chart the tools are for, where a panel has two
  * @property {{ setLog?: (on: boolean) => void, canvas(ratio: number): Promise<HTMLCanvasElement> }} chart
  *   (setLog: only with `log`)
  * @property {HTMLElement} box the chart's element (its legend is read for the PNG)
@@ -47,9 +48,9 @@ export function saveSettings(storage, name, settings) {
  */
 
 /** @param {ToolOptions} options */
-export function chartTools({ name, chart, box, caption, smoothing = false, log = false, onChange = () => {} }) {
+export function chartTools({ name, label, chart, box, caption, smoothing = false, log = false, onChange = () => {} }) {
   const settings = readSettings(globalThis.sessionStorage, name)
-  const node = el('div', { class: 'lc-tools' })
+  const node = el('div', { class: 'lc-tools' }, ...(label ? [el('strong', { text: label })] : []))
   const changed = () => {
     saveSettings(globalThis.sessionStorage, name, settings)
     onChange()

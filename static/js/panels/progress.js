@@ -48,11 +48,12 @@ export function progress(element, context) {
     ],
   })
   const caption = () => `${runLabel(context.buffer.active)} · ${note.textContent}`
-  const lossTools = chartTools({ name: 'progress-loss', chart: lossChart, box: lossBox, caption, log: true })
-  const accTools = chartTools({ name: 'progress-accuracy', chart: accChart, box: accBox, caption })
+  const lossTools = chartTools({ name: 'progress-loss', label: 'loss', chart: lossChart, box: lossBox, caption, log: true })
+  const accTools = chartTools({ name: 'progress-accuracy', label: 'accuracy', chart: accChart, box: accBox, caption })
+  // The tools share the top row: the slide has no height to spare for a row per chart.
   element.append(
-    el('div', { class: 'lc-row' }, el('div', { class: 'lc-run' }, badge.node, note), picker.select),
-    el('div', { class: 'lc-pair' }, el('div', {}, lossTools.node, lossBox), el('div', {}, accTools.node, accBox)),
+    el('div', { class: 'lc-row' }, el('div', { class: 'lc-run' }, badge.node, note), lossTools.node, accTools.node, picker.select),
+    el('div', { class: 'lc-pair' }, lossBox, accBox),
   )
   const lossColumns = new AlignedData(3)
   const accColumns = new AlignedData(2)
