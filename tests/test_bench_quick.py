@@ -10,7 +10,7 @@ import pytest
 from support.live import REPO
 
 # Not bench.venue: it needs root and network namespaces, and shapes a link for minutes.
-BENCHMARKS = ("throughput", "fanout", "click", "accuracy", "stage", "pace", "replay")
+BENCHMARKS = ("throughput", "fanout", "click", "accuracy", "stage", "pace", "replay", "edges")
 
 
 @pytest.mark.slow
