@@ -12,6 +12,7 @@ from support.live import TOKEN, LiveServer
 MUTATIONS = [
     ("/api/runs", {"epochs": 1}),
     ("/api/runs/1/stop", None),
+    ("/api/runs/1/replay", {"speed": 1}),
     ("/api/slide", {"page": 1, "tab": "auth", "counter": 1}),
 ]
 BAD_CREDENTIALS = {
