@@ -38,3 +38,31 @@ test('a growing column is smoothed incrementally, and again for a new key or wei
   const other = [5]
   assert.deepEqual(smoothed.of(other, other, 0), [5])
 })
+
+// TensorBoard's loop (PR #639) as written there, to hold ours against on random curves.
+function reference(data, w) {
+  let last = 0
+  let n = 0
+  return data.map((v) => {
+    if (!Number.isFinite(v)) return v
+    last = last * w + (1 - w) * v
+    n++
+    return last / (w === 1 ? 1 : 1 - w ** n)
+  })
+}
+
+test('random curves, weights and growth steps: the same as TensorBoard, however it grows', () => {
+  let seed = 7
+  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+  for (let round = 0; round < 200; round++) {
+    const length = Math.floor(random() * 60)
+    const data = Array.from({ length }, () => (random() < 0.05 ? [NaN, Infinity, -Infinity][Math.floor(random() * 3)] : random() * 5 - 1))
+    const w = [0, 0.6, 0.99, random() * 0.99][round % 4]
+    const expected = reference(data, w)
+    const grown = new Smoothed()
+    for (let end = 0; end <= length; end += 1 + Math.floor(random() * 5)) grown.of(data, data, w, end)
+    const out = grown.of(data, data, w, length)
+    assert.equal(out.length, length)
+    out.forEach((value, i) => assert.ok(Object.is(value, expected[i]) || Math.abs(value - expected[i]) < 1e-9, `round ${round} at ${i}`))
+  }
+})
