@@ -190,6 +190,8 @@ class RunManager:
         """Train the active run with `lr` from its next batch on (the worker says when)."""
         if self.active is None or self.active.id != run_id:
             raise RunNotActive(f"run {run_id} is not active")
+        if self._replay is not None:
+            raise RunNotActive(f"run {run_id} is a replay: it plays its recording as it was")
         self.supervisor.send(SetLr(run_id, lr))
         return self.active.info
 

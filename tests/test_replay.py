@@ -122,6 +122,8 @@ def test_stop_a_replay_and_the_slot_is_free(server: LiveServer, original: dict[s
     assert server.http.post("/api/runs", json={}, headers=server.auth).status_code == 409
     again = server.http.post(f"/api/runs/{original['id']}/replay", headers=server.auth)
     assert again.status_code == 409 and "still active" in again.json()["detail"]
+    lr = server.http.post(f"/api/runs/{run['id']}/lr", json={"lr": 0.5}, headers=server.auth)
+    assert lr.status_code == 409 and "is a replay" in lr.json()["detail"]
     stop = server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
     assert stop.status_code == 202 and stop.json()["status"] == "stopped"
     stored = server.wait_run(run["id"])
