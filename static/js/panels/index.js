@@ -56,7 +56,8 @@ export function findPanel(name) {
   return PANELS.find((panel) => panel.name === name) ?? null
 }
 
-// `name`: a panel, or one of its parts as `panel:part`.
+// `name`: a panel, or one of its parts as `panel:part`. A panel's first part is the panel
+// as styles and tests know it (`lc-panel-progress`); another is `lc-panel-progress-mistakes`.
 /** @param {string} name @param {HTMLElement} element @param {PanelContext} context */
 export function mountPanel(name, element, context) {
   const [panelName, partName] = name.split(':')
@@ -64,11 +65,13 @@ export function mountPanel(name, element, context) {
   if (!panel) throw new Error(`unknown panel ${panelName}: one of ${PANELS.map((p) => p.name).join(', ')}`)
   const build = partName ? panel.parts?.[partName] : panel.build
   if (!build) throw new Error(`panel ${panelName} has no part ${partName}: ${Object.keys(panel.parts ?? {}).join(', ') || 'none'}`)
-  element.classList.add('lc-panel', `lc-panel-${panelName}`)
+  const first = !partName || partName === Object.keys(panel.parts ?? {})[0]
+  const className = first ? `lc-panel-${panelName}` : `lc-panel-${panelName}-${partName}`
+  element.classList.add('lc-panel', className)
   const stop = build(element, context)
   return () => {
     stop()
     element.replaceChildren()
-    element.classList.remove('lc-panel', `lc-panel-${panelName}`, 'lc-running')
+    element.classList.remove('lc-panel', className, 'lc-running')
   }
 }
