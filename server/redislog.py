@@ -19,7 +19,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any
 
 from redis.asyncio import Redis
@@ -227,17 +227,26 @@ def _points_after(message: Message, seq: int) -> Message:
 
 
 @contextlib.asynccontextmanager
-async def publishing(
-    hub: Hub, url: str, ttl: float, server: Callable[[], Row]
-) -> AsyncIterator[None]:
-    """The trainer's publisher, running while inside."""
-    redis = Redis.from_url(url, decode_responses=True)
-    publisher = Publisher(hub, redis, ttl, server)
-    tasks = [asyncio.create_task(publisher.run()), asyncio.create_task(publisher.keep_status())]
+async def running(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """The jobs as tasks while inside; cancelled and awaited at the end."""
+    tasks = [asyncio.create_task(job) for job in jobs]
     try:
         yield
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def publishing(
+    hub: Hub, url: str, ttl: float, server: Callable[[], Row]
+) -> AsyncIterator[None]:
+    """The trainer's publisher, running while inside."""
+    redis = Redis.from_url(url, decode_responses=True)
+    publisher = Publisher(hub, redis, ttl, server)
+    try:
+        async with running(publisher.run(), publisher.keep_status()):
+            yield
+    finally:
         await redis.aclose()

@@ -6,7 +6,6 @@ trainer, once a second however many ask; what changes anything is refused with t
 trainer's URL.
 """
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,6 +20,7 @@ from server.config import Settings
 from server.edge.reader import Reader
 from server.edge.trainer import Trainer
 from server.hub import Hub
+from server.redislog import running
 
 PRESENTER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
@@ -37,13 +37,10 @@ def create_edge_app(settings: Settings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(reader.run()), asyncio.create_task(announce_viewers(hub))]
         try:
-            yield
+            async with running(reader.run(), announce_viewers(hub)):
+                yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             await trainer.close()
             await redis.aclose()
 

@@ -13,17 +13,17 @@ from support.live import LiveServer
 STANDIN_RATE = "400"
 
 
-def needs_redis_server() -> None:
-    """Skip without redis-server, but not in CI: there, scripts/setup --test installs it."""
-    if REDIS_SERVER is None:
+def needs(program: str, path: str | None) -> None:
+    """Skip without `program`, but not in CI: there, scripts/setup --test installs it."""
+    if path is None:
         if os.environ.get("CI"):
-            pytest.fail("redis-server is missing: scripts/setup --test installs it")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+            pytest.fail(f"{program} is missing: scripts/setup --test installs it")
+        pytest.skip(f"{program} is not installed (apt-get install {program})")
 
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    needs_redis_server()
+    needs("redis-server", REDIS_SERVER)
     server = RedisServer(tmp_path).start()
     yield server
     server.stop()

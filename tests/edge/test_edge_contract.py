@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from support.edges import LiveEdge, RedisServer
+from support.edges import REDIS_SERVER, LiveEdge, RedisServer
 from support.live import LiveServer
 from tests import test_stream as contract
-from tests.edge.conftest import needs_redis_server
+from tests.edge.conftest import needs
 
 # Collected here with `server` below, in test_stream's order (a test may expect the
 # server as the one before it left it).
@@ -53,7 +53,7 @@ class ThroughEdge(LiveServer):
 
 @pytest.fixture(scope="module")
 def server(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    needs_redis_server()
+    needs("redis-server", REDIS_SERVER)
     workdir = tmp_path_factory.mktemp("edge-contract")
     redis_server = RedisServer(workdir).start()
     trainer = LiveServer(small_data, workdir, LOOPCAST_REDIS=redis_server.url).start()
