@@ -10,8 +10,6 @@ Run: .venv/bin/python -m bench.replay [--quick]
 """
 
 import json
-import math
-import random
 import subprocess
 import sys
 import tempfile
@@ -22,48 +20,9 @@ from typing import Any
 from bench.common import data_dir, parser, report
 from bench.crowd import start_server
 from support.live import LiveServer
+from support.recordings import made_up_recording
 
 STEPS_PER_EPOCH = 938  # MNIST's 60,000 images in batches of 64
-
-
-def recording(epochs: int, seconds: float) -> dict[str, Any]:
-    """A made-up finished run with a plausible curve, `seconds` long, evaluated per epoch."""
-    count = epochs * STEPS_PER_EPOCH
-    rng = random.Random(0)
-    t = [round(seconds * (i + 1) / count, 4) for i in range(count)]
-    results = [
-        {"epoch": e, "train_loss": 0.3 / e, "val_loss": 0.25 / e, "val_acc": 0.97}
-        | {"samples_per_s": 60_000 * epochs / seconds, "t": t[e * STEPS_PER_EPOCH - 1]}
-        for e in range(1, epochs + 1)
-    ]
-    return {
-        "format": "loopcast-recording",
-        "version": 1,
-        "run": {
-            "name": "bench recording",
-            "status": "finished",
-            "reason": None,
-            "config": {"epochs": epochs},
-            "device": "cpu",
-            "device_name": "bench",
-            "torch_version": "",
-            "steps_per_epoch": STEPS_PER_EPOCH,
-            "total_steps": count,
-            "created_at": time.time() - seconds,
-            "started_at": time.time() - seconds,
-            "finished_at": time.time(),
-            "unpaced_s": seconds,
-        },
-        "epochs": results,
-        "points": {
-            "seq": list(range(1, count + 1)),
-            "step": list(range(1, count + 1)),
-            "epoch": [1 + i // STEPS_PER_EPOCH for i in range(count)],
-            "loss": [2.3 * math.exp(-i / 500) + 0.05 * rng.random() for i in range(count)],
-            "acc": [min(1.0, 0.1 + i / 2000 + 0.05 * rng.random()) for i in range(count)],
-            "t": t,
-        },
-    }
 
 
 def loopcast(*args: str) -> tuple[float, str]:
@@ -104,7 +63,8 @@ def main() -> None:
     epochs, seconds = (5, 6.0) if options.quick else (50, 60.0)
     folder = Path(tempfile.mkdtemp(prefix="loopcast-bench-replay-"))
     file = folder / "recording.json"
-    file.write_text(json.dumps(recording(epochs, seconds), separators=(",", ":")))
+    made_up = made_up_recording(epochs, STEPS_PER_EPOCH, seconds)
+    file.write_text(json.dumps(made_up, separators=(",", ":")))
     live = start_server(data_dir(options))
     try:
         import_s, printed = loopcast("import", str(file), "--db", str(live.db))

@@ -22,50 +22,17 @@ from server.recording import (
 )
 from server.store import Store
 from support.live import REPO, LiveServer
+from support.recordings import made_up_recording
 
 LOOPCAST = REPO / ".venv" / "bin" / "loopcast"
 
 
-def recording(points: int = 40, epochs: int = 2) -> dict[str, Any]:
-    """A valid recording of a made-up GPU run: `points` batches over `epochs` epochs."""
-    epoch = [1 + i * epochs // points for i in range(points)]
-    results = [
-        {"epoch": e, "train_loss": 0.5, "val_loss": 0.4, "val_acc": 0.9, "samples_per_s": 1e6}
-        | {"t": 0.01 * max(i + 1 for i in range(points) if epoch[i] == e) + 0.005}
-        for e in range(1, epochs + 1)
-    ]
-    return {
-        "format": "loopcast-recording",
-        "version": 1,
-        "run": {
-            "id": 3,
-            "name": "gpu rehearsal",
-            "status": "finished",
-            "reason": None,
-            "config": {"epochs": epochs, "batch_size": 64},
-            "device": "cuda",
-            "device_name": "NVIDIA H200",
-            "torch_version": "2.9.0",
-            "steps_per_epoch": points // epochs,
-            "total_steps": points,
-            "created_at": 1764000000.0,
-            "started_at": 1764000000.5,
-            "finished_at": 1764000001.0,
-            "unpaced_s": 0.5,
-            "last_seq": points,
-            "lr_changes": [{"seq": 10, "lr": 0.5}],
-            "weights_kept": True,  # a field of a later version: ignored
-        },
-        "epochs": results,
-        "points": {
-            "seq": list(range(1, points + 1)),
-            "step": list(range(1, points + 1)),
-            "epoch": epoch,
-            "loss": [2.3 / (i + 1) for i in range(points)],
-            "acc": [min(1.0, 0.1 + i / points) for i in range(points)],
-            "t": [0.01 * (i + 1) for i in range(points)],
-        },
-    }
+def recording() -> dict[str, Any]:
+    """A valid recording of a GPU run, 40 points in 2 epochs, with an lr change and a field
+    of a later version (ignored)."""
+    data = made_up_recording(epochs=2, steps_per_epoch=20, seconds=0.4)
+    data["run"] |= {"id": 3, "lr_changes": [{"seq": 10, "lr": 0.5}], "weights_kept": True}
+    return data
 
 
 def runs_in(store: Store) -> int:

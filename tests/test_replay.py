@@ -19,7 +19,7 @@ from server.replay import TICK_SECONDS, plan
 from server.store import Columns, Store
 from server.training.protocol import Ended, Epoch, Points, Started
 from support.live import LiveServer, Viewer
-from tests.test_recording import recording
+from support.recordings import made_up_recording
 
 # A paced run: long enough for a speed-10 replay to be timed, short enough for a test.
 PACE_S = 3
@@ -169,10 +169,7 @@ def test_a_replay_plays_on_when_the_worker_dies(
 def test_the_time_cap_and_a_shutdown_stop_a_replay(
     make_server: type[LiveServer], small_data: Path, tmp_path: Path
 ) -> None:
-    slow = recording()  # 40 points over 40 s, imported as on a laptop
-    slow["points"]["t"] = [t * 100 for t in slow["points"]["t"]]
-    for row in slow["epochs"]:
-        row["t"] *= 100
+    slow = made_up_recording(epochs=2, steps_per_epoch=20, seconds=40)  # as imported
     with closing(Store(tmp_path / "runs.db")) as store:
         run_id = add_recording(store, Recording.model_validate(slow))
     server = make_server(small_data, tmp_path, LOOPCAST_MAX_RUN_SECONDS="1")
