@@ -157,13 +157,21 @@ class RunManager:
     async def _play(self, original: Row, run_id: int, speed: float) -> None:
         try:
             # Read off the event loop: a 50-epoch run's 46,900 points take 0.2-0.3 s.
-            points, epochs = await asyncio.to_thread(self._recorded, original["id"])
-            await replay.play(replay.plan(run_id, original, points, epochs, speed), self._deliver)
+            recorded = await asyncio.to_thread(self._recorded, original["id"])
+            points, epochs, lr_changes, evals = recorded
+            messages = replay.plan(run_id, original, points, epochs, speed, lr_changes, evals)
+            await replay.play(messages, self._deliver)
         except Exception as error:  # a bug or a full disk: the replay ends, not stuck active
             self._deliver(Ended(run_id, "failed", f"the replay failed: {error}"))
 
-    def _recorded(self, run_id: int) -> tuple[Columns, list[Row]]:
-        return self.store.points(run_id), self.store.epochs(run_id)
+    def _recorded(self, run_id: int) -> tuple[Columns, list[Row], list[Row], list[Row]]:
+        store = self.store
+        return (
+            store.points(run_id),
+            store.epochs(run_id),
+            store.lr_changes(run_id),
+            store.evals(run_id),
+        )
 
     def _deliver(self, message: Report) -> None:
         """A message made in this process, down the path a worker's takes."""

@@ -45,6 +45,22 @@ def test_an_lr_change_takes_effect_at_a_batch_in_order_with_the_points(
     with server.viewer() as late:
         assert late.receive()["info"]["lr_changes"] == details["lr_changes"]
 
+    # A replay reproduces the change at its seq, in order, and the evals after each epoch.
+    with server.viewer() as viewer:
+        viewer.receive()
+        replay = server.http.post(
+            f"/api/runs/{run['id']}/replay", json={"speed": 4}, headers=server.auth
+        ).json()
+        replayed = until_type(viewer, "lr")
+        assert viewer.seq == list(range(1, change["seq"]))
+        assert replayed == {**change, "run": replay["id"]}
+        viewer.until_status("finished")
+    again = server.http.get(f"/api/runs/{replay['id']}").json()
+    assert again["lr_changes"] == details["lr_changes"]
+    assert again["eval"] == details["eval"]
+    evals = [m["epoch"] for m in viewer.messages if m["type"] == "eval"]
+    assert evals == [1, 2]
+
 
 def test_lr_needs_the_token_and_an_active_run(server: LiveServer) -> None:
     run = server.start_run(epochs=1)
