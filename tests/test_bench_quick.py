@@ -10,7 +10,10 @@ import pytest
 from support.live import REPO
 
 # Not bench.venue: it needs root and network namespaces, and shapes a link for minutes.
-BENCHMARKS = ("throughput", "fanout", "click", "accuracy", "stage", "pace", "replay", "edges")
+BENCHMARKS = (
+    *("throughput", "fanout", "click", "accuracy", "stage", "pace", "replay", "edges"),
+    "insides",
+)
 
 
 @pytest.mark.slow
