@@ -57,8 +57,10 @@ describe('useLivePanel', () => {
     const running = scope.run(() => useLivePanel('mnist', host, { chartHeight: 170 }))!
     await Promise.resolve()
     expect(mountPanel).not.toHaveBeenCalled() // no element yet
-    host.value = {} as HTMLElement
+    const classes = new Set<string>()
+    host.value = { classList: { add: (name: string) => classes.add(name) } } as unknown as HTMLElement
     await vi.waitFor(() => expect(running.value).toBe(true))
+    expect([...classes]).toEqual(['lc-print'])
     expect(mountPanel).toHaveBeenCalledTimes(1)
     expect(mountPanel).toHaveBeenCalledWith('mnist', host.value, { connection: 'recorded', presenter: false, chartHeight: 170 })
     expect(slide.enter).toHaveLength(0) // no slide enter in print

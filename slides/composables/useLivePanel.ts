@@ -45,7 +45,11 @@ export interface PanelOptions {
 function usePrintedPanel(name: string, host: Ref<HTMLElement | null>, options: PanelOptions): Ref<boolean> {
   const running = ref(false)
   let live: Awaited<ReturnType<typeof recordedLive>> | null = null
-  const panel = panelSwitch(() => (host.value && live ? mountPanel(name, host.value, { ...live, presenter: false, ...options }) : null))
+  const panel = panelSwitch(() => {
+    if (!host.value || !live) return null
+    host.value.classList.add('lc-print') // loopcast.css hides the controls
+    return mountPanel(name, host.value, { ...live, presenter: false, ...options })
+  })
   const enter = () => {
     panel.enter()
     running.value = panel.running
