@@ -1,11 +1,12 @@
 """The live charts' tools in Chromium against a real loopcast: smoothing, the log loss axis,
 Save PNG, the REPLAY badge and button, the readout against an overlaid run."""
 
+import base64
 import struct
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from support.live import LiveServer
 from tests.browser.conftest import shot
@@ -78,33 +79,45 @@ def test_the_log_toggle_redraws_the_loss_axis_and_is_kept_on_the_phone(
     assert canvas_pixels(phone) == before
 
 
-def test_save_png_downloads_the_chart_at_twice_its_size(
-    deck_server: LiveServer, new_page: Any, tmp_path: Path
+def saved_png(page: Page, path: Path) -> bytes:
+    """Clicks the MNIST chart's Save PNG; the downloaded file's bytes."""
+    with page.expect_download() as download:
+        page.click(".lc-panel-mnist .lc-save-png")
+    assert download.value.suggested_filename == "loopcast-mnist-loss.png"
+    download.value.save_as(path)
+    return path.read_bytes()
+
+
+def plot_size(page: Page) -> tuple[int, int]:
+    """CSS pixels of the plot as laid out (the deck scales its slides: not the screen's)."""
+    width, height = page.evaluate(
+        f"() => ['clientWidth', 'clientHeight'].map((k) => document.querySelector('{CANVAS}')[k])"
+    )
+    return width, height
+
+
+def test_save_png_downloads_the_chart_at_twice_its_size_on_any_screen(
+    deck_server: LiveServer, new_page: Any, browser: Browser, tmp_path: Path
 ) -> None:
     finished_run(deck_server)
     page = new_page()
     open_presenter(page, deck_server, 5)
     wait_for(page, ENDED)
-    with page.expect_download() as download:
-        page.click(".lc-panel-mnist .lc-save-png")
-    assert download.value.suggested_filename == "loopcast-mnist-loss.png"
-    saved = tmp_path / "chart.png"
-    download.value.save_as(saved)
-    width, height = png_size(saved.read_bytes())
-    # CSS pixels of the plot as laid out (the deck scales its slides: not the screen's).
-    plot_width, plot_height = page.evaluate(
-        f"() => ['clientWidth', 'clientHeight'].map((k) => document.querySelector('{CANVAS}')[k])"
-    )
+    saved = saved_png(page, tmp_path / "deck.png")
+    width, height = png_size(saved)
+    plot_width, plot_height = plot_size(page)
     assert width == 2 * plot_width
     assert height > 2 * plot_height  # the plot, then its legend and caption
-    page.set_content(f"<img src='data:image/png;base64,{_base64(saved)}'>")
+    page.set_content(f"<img src='data:image/png;base64,{base64.b64encode(saved).decode()}'>")
     shot(page, "tools-saved-png")
-
-
-def _base64(path: Path) -> str:
-    import base64
-
-    return base64.b64encode(path.read_bytes()).decode()
+    # A phone whose screen already has 3 device pixels per CSS pixel: still 2x, not 6x.
+    phone = browser.new_page(viewport={"width": 412, "height": 915}, device_scale_factor=3)
+    try:
+        phone.goto(f"{deck_server.url}/watch")
+        wait_for(phone, ENDED)
+        assert png_size(saved_png(phone, tmp_path / "phone.png"))[0] == 2 * plot_size(phone)[0]
+    finally:
+        phone.close()
 
 
 def test_replay_is_offered_badged_on_deck_and_phone_and_stops(
