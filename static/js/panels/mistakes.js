@@ -10,18 +10,18 @@ import { listen } from './demo.js'
 
 const CLASSES = 10
 
-// Test images by index, once per tab: the gallery of the next epoch mostly asks again.
-/** @type {Map<number, Float32Array>} */
+// Test images by dataset and index, once per tab: the next epoch's gallery mostly asks again.
+/** @type {Map<string, Float32Array>} */
 const images = new Map()
 
 // The missing images of `indices`, in one request; the cache is filled as they come.
-/** @param {number[]} indices */
-async function fetchImages(indices) {
-  const missing = indices.filter((index) => !images.has(index))
+/** @param {string} dataset @param {number[]} indices */
+async function fetchImages(dataset, indices) {
+  const missing = indices.filter((index) => !images.has(`${dataset}:${index}`))
   if (!missing.length) return
-  const answer = await api(`/api/demo/test-images?indices=${missing.join(',')}`)
+  const answer = await api(`/api/demo/test-images?dataset=${dataset}&indices=${missing.join(',')}`)
   const pixels = base64Bytes(answer.images)
-  missing.forEach((index, i) => images.set(index, Float32Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255)))
+  missing.forEach((index, i) => images.set(`${dataset}:${index}`, Float32Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255)))
 }
 
 // Each cell's share of its row (the true class), the square root so a few errors show.
@@ -47,10 +47,10 @@ function heatMap(confusion) {
   return el('table', { class: 'lc-confusion', 'aria-label': 'Confusion matrix: true class by row, predicted by column' }, header, ...rows)
 }
 
-/** @param {{ index: number, label: number, top3: [number, number][] }} mistake */
-function tile(mistake) {
+/** @param {string} dataset @param {{ index: number, label: number, top3: [number, number][] }} mistake */
+function tile(dataset, mistake) {
   const canvas = el('canvas', { class: 'lc-mistake-image' })
-  const image = images.get(mistake.index)
+  const image = images.get(`${dataset}:${mistake.index}`)
   if (image) paintDigit(canvas, image)
   const [read, probability] = mistake.top3[0]
   const caption = el('figcaption', { text: `${mistake.label} → ${read} (${percent(probability)})` })
@@ -80,9 +80,10 @@ export function mistakes(element, context) {
     const total = evaluation.confusion.flat().reduce((a, b) => a + b, 0)
     setText(note, `Epoch ${evaluation.epoch}: ${right.toLocaleString('en')} of ${total.toLocaleString('en')} test digits right; some it got wrong:`)
     matrix.replaceChildren(heatMap(evaluation.confusion.slice(0, CLASSES)))
-    const show = () => !stopped && shown === evaluation && gallery.replaceChildren(...evaluation.mistakes.map(tile))
+    const dataset = context.buffer.active?.info?.config?.dataset ?? 'mnist'
+    const show = () => !stopped && shown === evaluation && gallery.replaceChildren(...evaluation.mistakes.map((m) => tile(dataset, m)))
     show()
-    fetchImages(evaluation.mistakes.map((/** @type {{ index: number }} */ m) => m.index)).then(show, (error) => {
+    fetchImages(dataset, evaluation.mistakes.map((/** @type {{ index: number }} */ m) => m.index)).then(show, (error) => {
       if (!stopped) setText(note, `The mistakes' images did not load (${error.message}); they come with the next epoch.`)
     })
   }
