@@ -162,7 +162,11 @@ class RunManager:
             messages = replay.plan(run_id, original, points, epochs, speed, lr_changes, evals)
             await replay.play(messages, self._deliver)
         except Exception as error:  # a bug or a full disk: the replay ends, not stuck active
-            self._deliver(Ended(run_id, "failed", f"the replay failed: {error}"))
+            ended = Ended(run_id, "failed", f"the replay failed: {error}")
+            try:
+                self.persist(ended)
+            finally:  # the disk may still refuse: the slot is freed all the same
+                self.apply(ended)
 
     def _recorded(self, run_id: int) -> tuple[Columns, list[Row], list[Row], list[Row]]:
         store = self.store

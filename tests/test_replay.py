@@ -1,6 +1,7 @@
 """Replay against a real server: a stored run streamed again as a new run, point for point,
 at its recorded pace sped up, with no worker needed."""
 
+import asyncio
 import csv
 import io
 import os
@@ -16,8 +17,9 @@ from hypothesis import strategies as st
 
 from server.recording import Recording, add_recording
 from server.replay import TICK_SECONDS, plan
+from server.runs import RunManager
 from server.store import Columns, Store
-from server.training.protocol import Ended, Epoch, Points, Started
+from server.training.protocol import Ended, Epoch, Points, Started, WorkerOptions
 from support.live import LiveServer, Viewer
 from support.recordings import made_up_recording
 
@@ -241,3 +243,28 @@ def test_an_older_database_gets_the_replay_columns(tmp_path: Path) -> None:
     with sqlite3.connect(old) as db:
         names = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
     assert {"replay_of", "replay_speed"} <= names
+
+
+def test_a_replay_that_fails_ends_failed_and_frees_the_slot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "runs.db")
+    run_id = add_recording(store, Recording.model_validate(made_up_recording(1, 10, 0.1)))
+
+    def unreadable(run_id: int) -> list[dict[str, Any]]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "epochs", unreadable)
+
+    async def replay_to_the_end() -> int:
+        options = WorkerOptions(data_dir=str(tmp_path), device="cpu", max_run_seconds=60)
+        manager = RunManager(store, options)  # its worker never started: not needed
+        info = manager.start_replay(run_id, 1.0, None)
+        await asyncio.wait(asyncio.all_tasks() - {asyncio.current_task()})  # the replay's
+        assert manager.active is None
+        replay_id: int = info["id"]
+        return replay_id
+
+    failed = store.get_run(asyncio.run(replay_to_the_end()))
+    assert failed is not None and failed["status"] == "failed"
+    assert failed["reason"] == "the replay failed: disk I/O error"
