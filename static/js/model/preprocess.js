@@ -75,10 +75,11 @@ export function mnistImage(ink) {
       small[y * width + x] = Math.min(1, sum)
     }
   }
-  // Centre of mass to the centre of the 28x28 image, by whole pixels.
+  // Centre of mass to the centre of the 28x28 image, by whole pixels, but never so far
+  // that ink falls off an edge (a lopsided drawing: its mass near one side of its box).
   const [cx, cy] = centreOfMass(small, width)
-  const left = Math.round(SIDE / 2 - cx)
-  const top = Math.round(SIDE / 2 - cy)
+  const left = Math.min(SIDE - width, Math.max(0, Math.round(SIDE / 2 - cx)))
+  const top = Math.min(SIDE - height, Math.max(0, Math.round(SIDE / 2 - cy)))
   const image = new Float32Array(SIDE * SIDE)
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -12,12 +12,12 @@ function pad(left, top, width, height) {
   return { values, width: PAD, height: PAD }
 }
 
-/** @param {Float32Array} image */
-function inkBox(image) {
+/** @param {Float32Array} image @param {number} [faintest] */
+function inkBox(image, faintest = 0.05) {
   const rows = []
   const cols = []
   image.forEach((value, i) => {
-    if (value > 0.05) {
+    if (value > faintest) {
       rows.push(Math.floor(i / SIDE))
       cols.push(i % SIDE)
     }
@@ -53,4 +53,33 @@ test('grey levels: a thin stroke becomes a fainter pixel, not a full one or noth
 test('an empty pad (or only faint dust) gives no image, so no prediction', () => {
   assert.equal(mnistImage({ values: new Float32Array(PAD * PAD), width: PAD, height: PAD }), null)
   assert.equal(mnistImage({ values: new Float32Array(PAD * PAD).fill(0.01), width: PAD, height: PAD }), null)
+})
+
+test('any drawing: levels 0..1, fitted into 20x20, centred but never cut; no ink, no image', () => {
+  let seed = 7
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) // seeded: a failure repeats
+  for (let trial = 0; trial < 200; trial++) {
+    const values = new Float32Array(PAD * PAD)
+    const strokes = Math.floor(random() * 4)
+    for (let s = 0; s < strokes; s++) {
+      const [x, y] = [Math.floor(random() * PAD), Math.floor(random() * PAD)]
+      const [w, h] = [1 + Math.floor(random() * (PAD - x)), 1 + Math.floor(random() * (PAD - y))]
+      for (let row = y; row < Math.min(PAD, y + h); row++) values.fill(random(), row * PAD + x, row * PAD + Math.min(PAD, x + w))
+    }
+    const image = mnistImage({ values, width: PAD, height: PAD })
+    const inked = values.some((value) => value > 0.05)
+    assert.equal(image !== null, inked, `trial ${trial}`)
+    if (!image) continue
+    assert.ok(image.every((value) => value >= 0 && value <= 1), `trial ${trial}`)
+    const box = inkBox(image)
+    assert.ok(box.width <= 20 && box.height <= 20, `trial ${trial}: ${box.width}x${box.height}`)
+    const [cx, cy] = centreOfMass(image, SIDE)
+    const edge = (/** @type {number} */ line) => image.subarray(line * SIDE, (line + 1) * SIDE).some((v) => v > 0)
+    const column = (/** @type {number} */ x) => image.some((v, i) => i % SIDE === x && v > 0)
+    // Centred, unless that would push ink off an edge: then it touches that edge.
+    assert.ok(Math.abs(cx - 14) <= 0.5 || column(0) || column(SIDE - 1), `trial ${trial}: x ${cx}`)
+    assert.ok(Math.abs(cy - 14) <= 0.5 || edge(0) || edge(SIDE - 1), `trial ${trial}: y ${cy}`)
+    const all = inkBox(image, 0) // every grey level: the longer side is the 20 it was fitted to
+    assert.equal(Math.max(all.width, all.height), 20, `trial ${trial}`)
+  }
 })
