@@ -1,5 +1,6 @@
 """More than one machine, on loopback: the same run delivered to the same crowd by the
 single-process server and through Redis by two edges, side by side in one run.
+(`--detail envelope`: phones' viewers, `full`: the deck's.)
 
 One trainer (`loopcast serve --redis`, the stand-in worker making up `--standin-rate`
 batches a second) and one redis-server; first `--viewers` full-detail viewers watch the
@@ -9,7 +10,7 @@ to each viewer's receipt (p50/p95/p99/max), points lost and duplicated over ever
 CPU of each process; through Redis also Redis's CPU (INFO cpu) and bytes a second in and
 out (INFO stats); and a fresh edge's RSS without viewers and per idle viewer.
 Run: .venv/bin/python -m bench.edges [--quick] [--viewers 1000] [--standin-rate 1000]
-         [--seconds 8]
+         [--seconds 8] [--detail full|envelope]
 """
 
 import tempfile
@@ -44,10 +45,11 @@ def delivered(
     viewers: int,
     config: dict[str, Any],
     redis_server: RedisServer,
+    detail: str,
 ) -> dict[str, Any]:
     """One run watched by `viewers` split evenly over `servers`."""
     share = viewers // len(servers)
-    crowds = [Crowd(server, share) for server in servers]
+    crowds = [Crowd(server, share, detail=detail) for server in servers]
     for server in servers:
         wait_viewers(server, share)
     assert trainer.process is not None
@@ -101,6 +103,7 @@ def main() -> None:
     options.add_argument("--viewers", type=int, help="in all, split over the edges (default 1000)")
     options.add_argument("--standin-rate", type=float, default=1000.0, help="batches/s")
     options.add_argument("--seconds", type=float, help="about how long each run lasts (8)")
+    options.add_argument("--detail", choices=("full", "envelope"), default="full")
     args = options.parse_args()
     viewers = args.viewers or (100 if args.quick else 1000)
     config = standin_config(args.standin_rate, args.seconds or (2 if args.quick else 8), BATCH)
@@ -119,9 +122,9 @@ def main() -> None:
         memory = idle_memory(edges[0], viewers // 2)
         print(memory, flush=True)
         trainer.wait_run(trainer.start_run(**config)["id"])  # warm everything's run path
-        single = delivered(trainer, [trainer], viewers, config, redis_server)
+        single = delivered(trainer, [trainer], viewers, config, redis_server, args.detail)
         print(single, flush=True)
-        through = delivered(trainer, list(edges), viewers, config, redis_server)
+        through = delivered(trainer, list(edges), viewers, config, redis_server, args.detail)
         print(through, flush=True)
     finally:
         for edge in edges:
@@ -133,7 +136,7 @@ def main() -> None:
         "through_redis": max(r["p99"] for r in through["latency_ms"]),
     }
     p99["through_redis_minus_single_ms"] = round(p99["through_redis"] - p99["single_process"], 1)
-    figures = {"config": config, "p99_ms": p99, "edge_idle_memory": memory}
+    figures = {"config": config, "detail": args.detail, "p99_ms": p99, "edge_idle_memory": memory}
     report(args, "edges", {**figures, "single_process": single, "through_redis": through})
 
 

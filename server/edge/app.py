@@ -19,8 +19,10 @@ from server.app import announce_viewers, serve_viewers
 from server.config import Settings
 from server.edge.reader import Reader
 from server.edge.trainer import Trainer
+from server.gcpolicy import collect_when_idle
 from server.hub import Hub
 from server.redislog import running
+from server.training.protocol import ACTIVE
 
 PRESENTER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
@@ -38,7 +40,8 @@ def create_edge_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            async with running(reader.run(), announce_viewers(hub)):
+            idle = collect_when_idle(lambda: hub.log is None or hub.log.status not in ACTIVE)
+            async with running(reader.run(), announce_viewers(hub), idle):
                 yield
         finally:
             await trainer.close()
