@@ -111,6 +111,11 @@ export function paceCaption(run) {
   return `${paced}; the unpaced speed on ${device} shows after the first epoch`
 }
 
+// A saved chart's caption says how its curves were smoothed ('' when they were not).
+export function smoothingNote(weight) {
+  return weight > 0 ? `loss and accuracy smoothed (EMA ${weight.toFixed(2)}), raw loss faint` : ''
+}
+
 // Under the loss chart with an overlay: how far the current run is from the earlier one.
 export function baselineText(gap, earlierId) {
   if (!gap) return `vs run ${earlierId}: the difference shows once both have a batch in common`

@@ -6,7 +6,7 @@ import { chartTools } from '../charttools.js'
 import { el, setText } from '../dom.js'
 import { lossChart } from '../losschart.js'
 import { paceNote } from '../pacenote.js'
-import { WAITING, accuracyCheck, runLabel } from '../text.js'
+import { WAITING, accuracyCheck, runLabel, smoothingNote } from '../text.js'
 import { trainControls } from '../train.js'
 import { replayBadge } from './badge.js'
 import { listen } from './demo.js'
@@ -28,7 +28,7 @@ export function mnist(element, context) {
     name: 'mnist-loss',
     chart: chart.chart,
     box: chartBox,
-    caption: () => [status.textContent, pace.node.textContent, gap.textContent].filter(Boolean).join(' · '),
+    caption: () => [status.textContent, smoothingNote(tools.weight), pace.node.textContent, gap.textContent].filter(Boolean).join(' · '),
     smoothing: true,
     log: true,
     onChange: () => draw(),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { REPLAY_PATH, replayTarget, speedField } from '../replay.js'
-import { baselineText, overlayLabel, replayText } from '../text.js'
+import { baselineText, overlayLabel, replayText, smoothingNote } from '../text.js'
 
 // The replay endpoint as FastAPI describes it: an optional body referring to its schema.
 const openapi = {
@@ -45,4 +45,9 @@ test('the readout against an overlay says the sign, the size and which way', () 
   assert.equal(baselineText({ seq: 1200, gap: -0.0421 }, 3), 'vs run 3 at batch 1,200: −0.042 loss (smoothed, lower)')
   assert.equal(baselineText({ seq: 5, gap: 0.5 }, 3), 'vs run 3 at batch 5: +0.500 loss (smoothed, higher)')
   assert.match(baselineText(null, 3), /once both have a batch in common/)
+})
+
+test("a saved chart's caption names its smoothing, none at 0", () => {
+  assert.equal(smoothingNote(0.6), 'loss and accuracy smoothed (EMA 0.60), raw loss faint')
+  assert.equal(smoothingNote(0), '')
 })
