@@ -178,6 +178,14 @@ class Viewer:
             message = self.receive(timeout)
         return message
 
+    def until_type(self, kind: str, timeout: float = 60) -> dict[str, Any]:
+        """The next message of type `kind`; the ones before it stay in `messages`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.receive(timeout=max(0.1, deadline - time.monotonic()))
+            if message["type"] == kind:
+                return message
+
     def until_status(self, *ended: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -18,13 +18,6 @@ from server.training import demos
 from support.live import LiveServer
 
 
-def until_type(viewer: Any, kind: str) -> dict[str, Any]:
-    while True:
-        message: dict[str, Any] = viewer.next_event()
-        if message["type"] == kind:
-            return message
-
-
 def test_each_epochs_eval_follows_its_epoch_and_the_run_keeps_the_newest(
     server: LiveServer,
 ) -> None:

@@ -1,8 +1,6 @@
 """The learning rate, mid-run: `POST /api/runs/{id}/lr`, the `lr` message in order with the
 points, the run object's `lr_changes`, and the bad requests it refuses."""
 
-from typing import Any
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,13 +9,6 @@ from support.live import LiveServer
 
 # 2 epochs of 32 batches stretched over 4 s: time to ask for a change mid-run.
 PACED = {"epochs": 2, "pace_s": 4}
-
-
-def until_type(viewer: Any, kind: str) -> dict[str, Any]:
-    while True:
-        message: dict[str, Any] = viewer.next_event()
-        if message["type"] == kind:
-            return message
 
 
 def test_an_lr_change_takes_effect_at_a_batch_in_order_with_the_points(
@@ -33,11 +24,11 @@ def test_an_lr_change_takes_effect_at_a_batch_in_order_with_the_points(
         )
         assert answer.status_code == 202, answer.text
         assert answer.json()["id"] == run["id"]
-        change = until_type(full, "lr")
+        change = full.until_type("lr")
         # Every point before it has been sent, none after: batch `seq` is the first at 0.5.
         assert full.seq == list(range(1, change["seq"]))
         assert change == {"type": "lr", "run": run["id"], "seq": change["seq"], "lr": 0.5}
-        assert until_type(phone, "lr") == change
+        assert phone.until_type("lr") == change
         full.until_status("finished")
     details = server.http.get(f"/api/runs/{run['id']}").json()
     assert details["lr_changes"] == [{"seq": change["seq"], "lr": 0.5}]
@@ -51,7 +42,7 @@ def test_an_lr_change_takes_effect_at_a_batch_in_order_with_the_points(
         replay = server.http.post(
             f"/api/runs/{run['id']}/replay", json={"speed": 4}, headers=server.auth
         ).json()
-        replayed = until_type(viewer, "lr")
+        replayed = viewer.until_type("lr")
         assert viewer.seq == list(range(1, change["seq"]))
         assert replayed == {**change, "run": replay["id"]}
         viewer.until_status("finished")

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Response, status
 
@@ -63,12 +64,7 @@ async def replay_run(run_id: RunId, manager: Manager, body: ReplayRequest | None
     responses=errors(401, 409, 503),
 )
 async def stop_run(run_id: RunId, manager: Manager) -> Row:
-    try:
-        return manager.stop_run(run_id)
-    except RunNotActive as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
-    except WorkerUnavailable as error:  # it died a moment ago: its run ends as failed
-        raise worker_unavailable(str(error)) from error
+    return _on_the_active_run(lambda: manager.stop_run(run_id))
 
 
 @router.post(
@@ -80,8 +76,14 @@ async def stop_run(run_id: RunId, manager: Manager) -> Row:
 )
 async def set_lr(run_id: RunId, body: LrRequest, manager: Manager) -> Row:
     """Train the active run with `lr` from its next batch on; an `lr` message says where."""
+    return _on_the_active_run(lambda: manager.set_lr(run_id, body.lr))
+
+
+def _on_the_active_run(command: Callable[[], Row]) -> Row:
+    """A command to the active run: 409 when the run is not active, 503 when the worker
+    died a moment ago (its run ends as failed)."""
     try:
-        return manager.set_lr(run_id, body.lr)
+        return command()
     except RunNotActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:
