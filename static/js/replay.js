@@ -39,6 +39,7 @@ export function replayControls(picker, act) {
   const speed = el('input', { name: 'speed', type: 'number', step: 'any', title: 'Times the recorded pace' })
   const label = el('label', { class: 'lc-replay-speed' }, el('span', { text: 'speed ×' }), speed)
   const button = el('button', { class: 'lc-button lc-replay-button', type: 'button', text: 'Replay' })
+  let described = false // the server's schema has the replay endpoint
   label.hidden = button.hidden = true
   button.addEventListener('click', () => {
     const target = replayTarget(picker.run, picker.runs)
@@ -47,7 +48,6 @@ export function replayControls(picker, act) {
   return {
     label,
     button,
-    // Shown once the server describes its replay; offered when there is a run to replay.
     /** @param {any} openapi */
     load(openapi) {
       const field = speedField(openapi)
@@ -55,13 +55,15 @@ export function replayControls(picker, act) {
       if (field.min != null) speed.min = String(field.min)
       if (field.max != null) speed.max = String(field.max)
       speed.value = field.value
-      label.hidden = button.hidden = false
+      described = true
     },
+    // Offered once the server describes its replay and there is a run to replay.
     /** @param {boolean} busy */
     sync(busy) {
       const target = replayTarget(picker.run, picker.runs)
-      button.disabled = busy || !target
-      button.title = target ? `Replay run ${target.id}` : 'No finished run to replay yet'
+      label.hidden = button.hidden = !described || !target
+      button.disabled = busy
+      button.title = target ? `Replay run ${target.id}` : ''
     },
   }
 }
