@@ -10,7 +10,7 @@ to each viewer's receipt (p50/p95/p99/max), points lost and duplicated over ever
 CPU of each process; through Redis also Redis's CPU (INFO cpu) and bytes a second in and
 out (INFO stats); and a fresh edge's RSS without viewers and per idle viewer.
 Run: .venv/bin/python -m bench.edges [--quick] [--viewers 1000] [--standin-rate 1000]
-         [--seconds 8] [--detail full|envelope]
+         [--seconds 8] [--detail full|envelope] [--batch-size 512]
 """
 
 import tempfile
@@ -24,8 +24,6 @@ from bench.fanout import idle_memory
 from bench.stage import standin_config
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer
-
-BATCH = 512
 
 
 def redis_counters(redis_server: RedisServer) -> dict[str, float]:
@@ -104,9 +102,11 @@ def main() -> None:
     options.add_argument("--standin-rate", type=float, default=1000.0, help="batches/s")
     options.add_argument("--seconds", type=float, help="about how long each run lasts (8)")
     options.add_argument("--detail", choices=("full", "envelope"), default="full")
+    options.add_argument("--batch-size", type=int, default=512, help="smaller: longer runs")
     args = options.parse_args()
     viewers = args.viewers or (100 if args.quick else 1000)
-    config = standin_config(args.standin_rate, args.seconds or (2 if args.quick else 8), BATCH)
+    seconds = args.seconds or (2 if args.quick else 8)
+    config = standin_config(args.standin_rate, seconds, args.batch_size)
     raise_fd_limit()
     workdir = Path(tempfile.mkdtemp(prefix="loopcast-bench-edges-"))
     redis_server = RedisServer(workdir).start()
