@@ -74,8 +74,8 @@ class RecordedRun(Strict):
 
 class RecordedEpoch(Strict):
     epoch: Count
-    train_loss: Finite
-    val_loss: Finite
+    train_loss: Finite | None  # null: diverged (inf or NaN), as loopcast stores it
+    val_loss: Finite | None
     val_acc: Fraction
     samples_per_s: Seconds
     t: Seconds
@@ -87,7 +87,7 @@ class RecordedPoints(Strict):
     seq: list[Count] = Field(max_length=MAX_POINTS)
     step: list[Count] = Field(max_length=MAX_POINTS)
     epoch: list[Count] = Field(max_length=MAX_POINTS)
-    loss: list[Finite] = Field(max_length=MAX_POINTS)
+    loss: list[Finite | None] = Field(max_length=MAX_POINTS)  # null: a diverged step
     acc: list[Fraction] = Field(max_length=MAX_POINTS)
     t: list[Seconds] = Field(max_length=MAX_POINTS)
 

@@ -70,7 +70,9 @@ def point_columns(message: Points) -> Columns:
 
 def epoch_row(message: Epoch) -> Row:
     """An epoch's results, its figures with float32's digits, as points carry."""
-    row = {name: significant(getattr(message, name)) for name in EPOCH_COLUMNS}
+    row: Row = {name: significant(getattr(message, name)) for name in EPOCH_COLUMNS}
+    for name in ("train_loss", "val_loss"):  # a diverged epoch: null, as its points
+        row[name] = _finite_or_none([row[name]])[0]
     return {**row, "epoch": message.epoch}
 
 

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS points (
     seq INTEGER NOT NULL,
     step INTEGER NOT NULL,
     epoch INTEGER NOT NULL,
-    loss REAL NOT NULL,
+    loss REAL,  -- null: a diverged step (inf or NaN)
     acc REAL NOT NULL,
     t REAL NOT NULL,
     PRIMARY KEY (run_id, seq)
@@ -44,8 +44,8 @@ CREATE TABLE IF NOT EXISTS points (
 CREATE TABLE IF NOT EXISTS epochs (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     epoch INTEGER NOT NULL,
-    train_loss REAL NOT NULL,
-    val_loss REAL NOT NULL,
+    train_loss REAL,  -- null: diverged
+    val_loss REAL,
     val_acc REAL NOT NULL,
     samples_per_s REAL NOT NULL,
     t REAL NOT NULL,
@@ -75,6 +75,8 @@ RUN_COLUMNS = (
 )
 # Columns added since the first schema: (name, SQL type), added to an older database.
 ADDED_RUN_COLUMNS = (("unpaced_s", "REAL"), ("replay_of", "INTEGER"), ("replay_speed", "REAL"))
+# Columns that were NOT NULL in the first schema and may now be null (a diverged run).
+NULLABLE_SINCE_FIRST = {"points": "loss", "epochs": "val_loss"}
 
 Row = dict[str, Any]
 Columns = dict[str, list[Any]]
@@ -94,6 +96,9 @@ class Store:
             for name, kind in ADDED_RUN_COLUMNS:
                 if name not in known:
                     self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+            for table, column in NULLABLE_SINCE_FIRST.items():
+                if _not_null(self._db, table, column):
+                    _rebuild(self._db, table)
 
     def close(self) -> None:
         with self._lock:
@@ -278,3 +283,23 @@ def _wall_seconds(run: Row) -> float | None:
     if run["started_at"] is None or run["finished_at"] is None:
         return None
     return round(float(run["finished_at"]) - float(run["started_at"]), 3)
+
+
+def _not_null(db: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column and row[3] for row in db.execute(f"PRAGMA table_info({table})"))
+
+
+def _rebuild(db: sqlite3.Connection, table: str) -> None:
+    """An older database's `table` made again as SCHEMA has it now, rows kept (SQLite
+    cannot drop a NOT NULL), all in one transaction."""
+    create = next(part for part in SCHEMA.split(";") if f" {table} (" in part)
+    db.execute("BEGIN")
+    try:
+        db.execute(f"ALTER TABLE {table} RENAME TO {table}_before")
+        db.execute(create)
+        db.execute(f"INSERT INTO {table} SELECT * FROM {table}_before")
+        db.execute(f"DROP TABLE {table}_before")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -71,6 +71,15 @@ def test_import_adds_a_new_run_and_never_overwrites(target: Store, tmp_path: Pat
     assert target.lr_changes(new_id) == [{"seq": 10, "lr": 0.5}]
 
 
+def test_a_diverged_run_travels_with_its_null_losses(target: Store, tmp_path: Path) -> None:
+    data = recording()
+    data["points"]["loss"][-3:] = [None] * 3  # inf/NaN are stored and exported as null
+    data["epochs"][-1] |= {"train_loss": None, "val_loss": None}
+    new_id = add_recording(target, read_recording(write(tmp_path / "r.json", data)))
+    assert target.points(new_id)["loss"][-4:] == [data["points"]["loss"][-4], None, None, None]
+    assert target.epochs(new_id)[-1]["val_loss"] is None
+
+
 # Each makes a valid recording invalid, whatever the position it is given.
 def _set(path: tuple[Any, ...], value: Any) -> Any:
     def mutate(data: dict[str, Any], index: int) -> None:
@@ -108,7 +117,7 @@ MUTATIONS = {
     "device null": _set(("run", "device"), None),
     "NaN string": _set(("points", "loss"), "NaN"),
     "number string": _set(("points", "loss"), "1.5"),
-    "null loss": _set(("points", "loss"), None),
+    "null acc": _set(("points", "acc"), None),
     "bool acc": _set(("points", "acc"), True),
     "acc over 1": _set(("points", "acc"), 1.5),
     "float seq": _set(("points", "seq"), 1.5),
