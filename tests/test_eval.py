@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from server.hub import EVAL_BYTES_PER_SECOND, MIN_RATIONED_INTERVAL, Cursor, Hub
 from server.runlog import RunLog
 from server.training import demos
+from server.training.standin import made_up_eval
 from support.live import LiveServer
 
 
@@ -143,3 +144,13 @@ def test_bad_indices_answer_422(server: LiveServer, indices: str) -> None:
 def test_indices_that_are_not_a_list_of_numbers_answer_422(server: LiveServer, text: str) -> None:
     answer = server.http.get("/api/demo/test-images", params={"indices": text})
     assert answer.status_code == 422, answer.text
+
+
+@pytest.mark.parametrize("val_acc", [0.1, 0.5, 0.973, 1.0])
+def test_the_stand_ins_made_up_eval_adds_up_as_a_real_one(val_acc: float) -> None:
+    made_up = made_up_eval(1, 2, val_acc)
+    total = sum(map(sum, made_up.confusion))
+    assert total == made_up.test_images == 10_000
+    assert sum(made_up.confusion[c][c] for c in range(10)) / total == pytest.approx(val_acc)
+    assert len(made_up.mistakes) == min(32, round(512 * (1 - val_acc)))
+    assert all(m["label"] != m["top3"][0][0] for m in made_up.mistakes)

@@ -4,7 +4,9 @@ It speaks the worker's pipe protocol (server/training/worker.py) so that the ser
 hub and the viewers can be measured at the rates a GPU trains at (`LOOPCAST_STANDIN_RATE`
 batches a second) on a machine that has none. Its loss falls and its accuracy rises along
 a fixed curve with seeded noise, a tick's worth of points every 50 ms, as the real loop
-sends them. It never passes for real training: its device is "standin".
+sends them. After each epoch it sends a made-up `eval` as big as a real one at that
+accuracy, so that the bytes a phone receives are measured with them. It never passes for
+real training: its device is "standin".
 """
 
 import math
@@ -18,6 +20,7 @@ from server.training.protocol import (
     Demo,
     Ended,
     Epoch,
+    Eval,
     Points,
     Ready,
     Reply,
@@ -28,10 +31,35 @@ from server.training.protocol import (
 
 TICK_SECONDS = 0.05  # as the real loop's TICK_SECONDS (server/training/loop.py)
 TRAIN_IMAGES = 60_000  # MNIST's training set: steps_per_epoch as a real run would have
+# As the real evaluation's (server/training/evaluation.py, no torch here).
+TEST_IMAGES, SAMPLED, MOST_MISTAKES, CLASSES = 10_000, 512, 32, 10
 
 
 def steps_per_epoch(batch_size: int) -> int:
     return math.ceil(TRAIN_IMAGES / batch_size)
+
+
+def made_up_eval(run_id: int, epoch: int, val_acc: float) -> Eval:
+    """An eval at least as big as a real one at `val_acc`: its errors spread over every
+    other class (a real model's gather in a few cells: fewer digits), and the mistakes a
+    model that good makes among the sampled test images."""
+    per_class = TEST_IMAGES // CLASSES
+    right = round(per_class * val_acc)
+    spread, extra = divmod(per_class - right, CLASSES - 1)
+    confusion = [
+        [right if p == label else spread + (p == (label + 1) % CLASSES) * extra for p in range(10)]
+        for label in range(CLASSES)
+    ]
+    wrong = min(MOST_MISTAKES, round(SAMPLED * (1 - val_acc)))
+    mistakes: list[dict[str, object]] = [
+        {
+            "index": 7 + 311 * i,  # four digits, as most of the test set's
+            "label": i % 10,
+            "top3": [[(i + 1) % 10, 0.61], [i % 10, 0.32], [(i + 2) % 10, 0.04]],
+        }
+        for i in range(wrong)
+    ]
+    return Eval(run_id, epoch, TEST_IMAGES, SAMPLED, confusion, mistakes)
 
 
 @dataclass
@@ -120,14 +148,16 @@ class StandIn(PipeWorker):
     ) -> None:
         now = time.perf_counter()
         progress = curve.progress(step)
+        epoch, val_acc = step // curve.steps_per_epoch, round(0.1 + 0.88 * progress, 6)
         self.send(
             Epoch(
                 run=run_id,
-                epoch=step // curve.steps_per_epoch,
+                epoch=epoch,
                 train_loss=epoch_loss / curve.steps_per_epoch,
                 val_loss=round(0.9 * (2.3 - 2.2 * progress), 6),
-                val_acc=round(0.1 + 0.88 * progress, 6),
+                val_acc=val_acc,
                 samples_per_s=TRAIN_IMAGES / (now - epoch_started),
                 t=round(now - started, 4),
             )
         )
+        self.send(made_up_eval(run_id, epoch, val_acc))
