@@ -19,6 +19,7 @@ bounded by the wake rate, not by the GPU. The big messages are rationed per view
 
 import asyncio
 import contextlib
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from typing import Any
 
 from server.envelope import empty_buckets
 from server.runlog import Detail, RunLog, encode
-from server.training.protocol import RunStatus
+from server.training.protocol import ACTIVE, RunStatus
 
 Send = Callable[[str], Awaitable[None]]
 
@@ -38,11 +39,13 @@ MAX_INTERVAL = 0.075
 # run's snapshot included. A tick a little early (jitter) counts as due.
 ENVELOPE_INTERVAL = 0.25
 EARLY_TICK_SLACK = 0.01
-# An envelope viewer's evals and weights: each at most every MIN_RATIONED_INTERVAL; evals
-# at most this many bytes a second on average; weights to the opted-in phones all together
-# within the hub's budget (bytes a second; LOOPCAST_WEIGHTS_BUDGET_MBIT).
-MIN_RATIONED_INTERVAL = 2.0
+# An envelope viewer's evals: the newest once the bytes it costs have accrued at this rate
+# since the last one was sent, or since it joined a running run (its snapshot has no eval
+# then), so that even a 2-second run keeps a phone under 2 KiB/s.
 EVAL_BYTES_PER_SECOND = 200
+# Weights to phones that opted in: each at most every MIN_WEIGHTS_INTERVAL, all of them
+# together within the hub's budget (bytes a second; LOOPCAST_WEIGHTS_BUDGET_MBIT).
+MIN_WEIGHTS_INTERVAL = 2.0
 DEFAULT_WEIGHTS_BUDGET = 2_500_000.0
 
 
@@ -62,8 +65,9 @@ class Cursor:
     weights: bool = False  # an envelope viewer that opted in (full detail gets every copy)
     evals: int = 0  # the log's evals count when it was last sent one
     weights_count: int = 0  # the log's weights count when it was last sent them
-    # When an eval or weights held back (rationed) are due (time.monotonic()).
-    eval_due: float = 0.0
+    # Rationing (time.monotonic()): since when an envelope viewer's eval allowance accrues,
+    # and when the next weights are due.
+    eval_since: float = -math.inf
     weights_due: float = 0.0
 
 
@@ -177,11 +181,16 @@ class Hub:
             history = log.history(cursor.detail, since, log.last_seq)
         else:
             history = encode(empty_buckets()) if cursor.detail == "envelope" else "{}"
+        info, rationed = (log.info if log else None), False
+        if log is not None and cursor.detail == "envelope" and log.status in ACTIVE:
+            # A phone joining a running run gets its newest eval when that is due, not here.
+            info, rationed = {**log.info, "eval": None}, True
+            cursor.eval_since = time.monotonic()
         message = {
             "type": "snapshot",
             "run": self.run_id,
             "detail": cursor.detail,
-            "info": log.info if log else None,
+            "info": info,
             "since": since,
             "server": self._server_status(),
             "slide": self.slide,
@@ -192,7 +201,7 @@ class Hub:
         cursor.epochs = len(log.epochs) if log else 0
         cursor.marks = len(log.marks) if log else 0
         cursor.lr_changes = len(log.lr_changes) if log else 0
-        cursor.evals = log.evals if log else 0  # the newest is in `info`
+        cursor.evals = log.evals if log and not rationed else 0  # the newest is in `info`
         cursor.weights_count = 0  # the newest weights go right after the snapshot
         cursor.status = log.status if log else None
         cursor.slide_version = self._slide_version
@@ -242,8 +251,9 @@ class Hub:
 
     def _envelope_pending(self, log: RunLog, cursor: Cursor) -> list[str]:
         """One wake of an envelope viewer: one bucket with every point since its last, then
-        the newest epoch that ended meanwhile. A GPU ends epochs faster than the wakes:
-        those in between are in the run object and in every snapshot, not sent live."""
+        the newest epoch that ended meanwhile, every lr change, and the newest eval and
+        weights if their rations allow. A GPU ends epochs faster than the wakes: those in
+        between are in the run object and in every snapshot, not sent live."""
         messages: list[str] = []
         if cursor.seq < log.last_seq:
             messages.append(log.live_message("envelope", cursor.seq, log.last_seq))
@@ -254,11 +264,9 @@ class Hub:
         messages += log.lr_messages[cursor.lr_changes :]
         cursor.lr_changes = len(log.lr_messages)
         now = time.monotonic()
-        if cursor.evals < log.evals and log.eval_message is not None and now >= cursor.eval_due:
-            cursor.evals = log.evals
-            cursor.eval_due = now + max(
-                MIN_RATIONED_INTERVAL, len(log.eval_message) / EVAL_BYTES_PER_SECOND
-            )
+        eval_due = self._eval_due(log, cursor)
+        if eval_due is not None and now >= eval_due and log.eval_message is not None:
+            cursor.evals, cursor.eval_since = log.evals, now
             messages.append(log.eval_message)
         if (
             cursor.weights
@@ -273,8 +281,15 @@ class Hub:
 
     def weights_interval(self, size: int) -> float:
         """Seconds between two weights messages to one opted-in phone: every phone's share
-        of the budget, and never more often than MIN_RATIONED_INTERVAL."""
-        return max(MIN_RATIONED_INTERVAL, self.weights_viewers * size / self.weights_budget)
+        of the budget, and never more often than MIN_WEIGHTS_INTERVAL."""
+        return max(MIN_WEIGHTS_INTERVAL, self.weights_viewers * size / self.weights_budget)
+
+    @staticmethod
+    def _eval_due(log: RunLog, cursor: Cursor) -> float | None:
+        """When the newest eval may go to this envelope viewer; None if it has it."""
+        if cursor.evals >= log.evals or log.eval_message is None:
+            return None
+        return cursor.eval_since + len(log.eval_message) / EVAL_BYTES_PER_SECOND
 
     def held_back(self, cursor: Cursor) -> float | None:
         """Seconds until an eval or weights rationed away from this envelope viewer are
@@ -282,9 +297,7 @@ class Hub:
         log = self.log
         if log is None or cursor.detail != "envelope" or cursor.run != log.id:
             return None
-        dues = []
-        if cursor.evals < log.evals:
-            dues.append(cursor.eval_due)
+        dues = [due for due in (self._eval_due(log, cursor),) if due is not None]
         if cursor.weights and cursor.weights_count < log.weights_count:
             dues.append(cursor.weights_due)
         return max(0.0, min(dues) - time.monotonic()) if dues else None

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.hub import EVAL_BYTES_PER_SECOND, MIN_RATIONED_INTERVAL, Cursor, Hub
+from server.hub import EVAL_BYTES_PER_SECOND, Cursor, Hub
 from server.runlog import RunLog
 from server.training import demos
 from server.training.standin import made_up_eval
@@ -28,6 +28,8 @@ def test_each_epochs_eval_follows_its_epoch_and_the_run_keeps_the_newest(
         run = server.start_run(epochs=2)
         deck.until_status("finished")
         phone.until_status("finished")
+        # A short run: the phone's eval is rationed, and comes once its bytes have accrued.
+        phone_eval = phone.until_type("eval", timeout=30)
     kinds = [m["type"] for m in deck.messages if m["type"] in ("epoch", "eval")]
     assert kinds == ["epoch", "eval", "epoch", "eval"]
     epochs = [m for m in deck.messages if m["type"] == "epoch"]
@@ -40,7 +42,7 @@ def test_each_epochs_eval_follows_its_epoch_and_the_run_keeps_the_newest(
         diagonal = sum(evaluation["confusion"][c][c] for c in range(10))
         assert diagonal / total == pytest.approx(epoch["val_acc"], abs=1e-6)
         assert all(m["label"] != m["top3"][0][0] for m in evaluation["mistakes"])
-    assert "eval" in [m["type"] for m in phone.messages]
+    assert phone_eval == evals[-1]
 
     details = server.http.get(f"/api/runs/{run['id']}").json()
     newest = {k: v for k, v in evals[-1].items() if k not in ("type", "run")}
@@ -49,58 +51,58 @@ def test_each_epochs_eval_follows_its_epoch_and_the_run_keeps_the_newest(
         assert late.receive()["info"]["eval"] == newest
 
 
-def test_a_phone_gets_the_newest_eval_rationed_and_the_held_one_when_it_is_due() -> None:
+def test_a_phone_gets_the_newest_eval_when_its_bytes_have_accrued() -> None:
+    """At EVAL_BYTES_PER_SECOND from its join, then from each eval sent; one held back is
+    sent when due, with no other wake."""
+
     async def scenario() -> None:
         hub = Hub(lambda: {})
         log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
         hub.set_run(log)
-        sent: list[dict[str, Any]] = []
+        sent: list[tuple[float, dict[str, Any]]] = []
         an_eval = asyncio.Event()
 
         async def send(text: str) -> None:
-            sent.append(json.loads(text))
-            if sent[-1]["type"] == "eval":
+            sent.append((time.monotonic(), json.loads(text)))
+            if sent[-1][1]["type"] == "eval":
                 an_eval.set()
 
-        def evals() -> list[int]:
-            return [m["epoch"] for m in sent if m["type"] == "eval"]
+        def evals() -> list[tuple[float, int]]:
+            return [(at, m["epoch"]) for at, m in sent if m["type"] == "eval"]
 
         row = {"test_images": 10, "sampled": 10, "confusion": [[1]], "mistakes": []}
         async with hub.subscribe(send, since=0, run=None, detail="envelope"):
             await asyncio.sleep(0.05)
+            joined = sent[0][0]
+            assert sent[0][1]["info"]["eval"] is None
             log.add_eval({"epoch": 1, **row})
             hub.publish()
+            size = len(log.eval_message or "")  # about 110 bytes: due 0.55 s after joining
             await asyncio.wait_for(an_eval.wait(), 5)
             an_eval.clear()
-            assert evals() == [1]
+            ((first, epoch),) = evals()
+            assert epoch == 1 and first - joined >= size / EVAL_BYTES_PER_SECOND - 0.01
             log.add_eval({"epoch": 2, **row})
             log.add_eval({"epoch": 3, **row})
             hub.publish()
-            await asyncio.sleep(0.3)
-            assert evals() == [1], "held back: the first went less than 2 s ago"
             await asyncio.wait_for(an_eval.wait(), 5)  # no more wakes: it comes when due
-            assert evals() == [1, 3]
+            (_, (second, epoch)) = evals()
+            assert epoch == 3, "the newest, not each"
+            assert second - first >= size / EVAL_BYTES_PER_SECOND - 0.01
 
     asyncio.run(scenario())
 
 
-def test_an_evals_interval_follows_its_bytes() -> None:
+def test_a_phone_joining_an_ended_run_gets_its_newest_eval_in_the_snapshot() -> None:
     hub = Hub(lambda: {})
-    log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
+    log = RunLog({"id": 1, "status": "finished", "reason": None, "epochs": []})
+    row = {"test_images": 10, "sampled": 10, "confusion": [[1]], "mistakes": []}
+    log.add_eval({"epoch": 1, **row})
     hub.set_run(log)
     cursor = Cursor(detail="envelope")
-    hub.pending(cursor)
-    top3 = [[7, 0.81], [1, 0.17], [2, 0.01]]
-    mistakes = [{"index": 9_000 + i, "label": 1, "top3": top3} for i in range(32)]
-    confusion = [[900] * 10] * 10
-    row = {"test_images": 10_000, "sampled": 512, "confusion": confusion, "mistakes": mistakes}
-    log.add_eval({"epoch": 1, **row})
-    before = time.monotonic()
-    assert [json.loads(m)["type"] for m in hub.pending(cursor)] == ["eval"]
-    size = len(log.eval_message or "")
-    assert 2_000 < size < 2_600  # the biggest an eval gets: 32 mistakes
-    expected = max(MIN_RATIONED_INTERVAL, size / EVAL_BYTES_PER_SECOND)
-    assert cursor.eval_due - before == pytest.approx(expected, abs=0.1)
+    (snapshot,) = hub.pending(cursor)
+    assert json.loads(snapshot)["info"]["eval"]["epoch"] == 1
+    assert hub.pending(cursor) == [] and hub.held_back(cursor) is None
 
 
 def test_test_images_are_the_stored_pixels_and_labels_cacheable(server: LiveServer) -> None:

@@ -16,7 +16,7 @@ from websockets.sync.client import connect
 
 from server.data.datasets import load_split, missing_files
 from server.data.paths import default_data_dir
-from server.hub import MIN_RATIONED_INTERVAL, Hub
+from server.hub import MIN_WEIGHTS_INTERVAL, Hub
 from server.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
 
@@ -44,7 +44,7 @@ def test_a_phones_weights_interval_shares_the_budget() -> None:
     hub.weights_viewers = 1000
     assert hub.weights_interval(110_000) == pytest.approx(44.0)  # 1,000 phones x 110 KB
     hub.weights_viewers = 3
-    assert hub.weights_interval(110_000) == MIN_RATIONED_INTERVAL
+    assert hub.weights_interval(110_000) == MIN_WEIGHTS_INTERVAL
 
 
 def kinds(viewer: Any) -> list[str]:
