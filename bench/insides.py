@@ -8,6 +8,7 @@ viewer records every message as sent.
 Run: .venv/bin/python -m bench.insides [--quick] [--json PATH]
 """
 
+import base64
 import json
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from support.live import LiveServer
 
 MODELS: tuple[ModelName, ...] = ("mlp", "cnn")
 ENCODES = 5  # copies timed per model (the worker makes one every 2 s)
+ITEM_BYTES = {"int8": 1, "float16": 2, "float32": 4}
 
 
 def one_epoch(live: LiveServer, model: ModelName) -> list[tuple[int, dict[str, Any]]]:
@@ -80,6 +82,11 @@ def measure(live: LiveServer, folder: Path, model: ModelName) -> dict[str, Any]:
         "weights_bytes": final_size,
         "weights_messages": len(weights),
         "layers": {layer["name"]: layer["dtype"] for layer in final["layers"]},
+        # The tensors' bytes as stored (int8, float32), and after zlib, before base64.
+        "stored_bytes": sum(
+            decode_layer(layer).size * ITEM_BYTES[layer["dtype"]] for layer in final["layers"]
+        ),
+        "zlib_bytes": sum(len(base64.b64decode(layer["data"])) for layer in final["layers"]),
         "eval_bytes": evals[-1][0],
         "mistakes": len(evals[-1][1]["mistakes"]),
         "val_acc": epoch["val_acc"],
