@@ -79,7 +79,7 @@ def fast(worker: Worker, config: TrainConfig, data: ResidentData) -> float:
     generator = torch.Generator(device=worker.device).manual_seed(config.seed)
     source = ResidentBatches(data, config.batch_size, generator)
     model = build_model(config.model).to(worker.device)
-    sink = MeasuredSink(worker, run=1)
+    sink = MeasuredSink(worker, run=1, config=config)
     train(config, model, source, sink, worker.device)
     assert sink.result is not None
     return sink.result.samples_per_s
