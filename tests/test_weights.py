@@ -2,6 +2,7 @@
 when it opted in, a joiner the newest), and, on real MNIST, a numpy forward pass from a
 `weights` message that scores within a point of the epoch's val_acc."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from websockets.sync.client import connect
 
 from server.data.datasets import load_split, missing_files
 from server.data.paths import default_data_dir
-from server.hub import MIN_WEIGHTS_INTERVAL, Hub
+from server.hub import MIN_WEIGHTS_INTERVAL, Cursor, Hub
+from server.runlog import RunLog
 from server.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
 
@@ -143,3 +145,24 @@ def test_on_real_mnist_the_published_weights_score_as_the_epoch_and_evals_add_up
     assert np.trace(confusion) / 10_000 == pytest.approx(epoch["val_acc"], abs=1e-6)
     assert evaluation["epoch"] == 1 and evaluation["last_seq"] == epoch["last_seq"]
     assert all(m["label"] != m["top3"][0][0] for m in evaluation["mistakes"])
+
+
+def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
+    hub = Hub(lambda: {}, weights_budget=1_000)  # bytes/s: a tiny budget
+    log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
+    hub.set_run(log)
+    deck, pad, phone = Cursor(), Cursor("envelope", weights=True), Cursor("envelope")
+    for cursor in (deck, pad, phone):
+        hub.pending(cursor)
+    hub.weights_viewers = 1
+    log.set_weights({"seq": 0, "final": False, "layers": []})
+    sent = [hub.pending(cursor) for cursor in (deck, pad, phone)]
+    assert sent[0][-1] is sent[1][-1] is log.weights_message  # one encoding for all
+    assert sent[2] == []
+    size = len(log.weights_message or "")
+    log.set_weights({"seq": 5, "final": True, "layers": []})
+    assert hub.pending(pad) == []  # held: 1 viewer x its bytes / 1,000 B/s, at least 2 s
+    held = hub.held_back(pad)
+    assert held is not None
+    assert held == pytest.approx(max(MIN_WEIGHTS_INTERVAL, size / 1_000), abs=0.1)
+    assert json.loads(hub.pending(deck)[-1])["final"] is True  # the deck gets each
