@@ -6,21 +6,33 @@ start, from Redis or from the trainer's API, and nothing is duplicated. The edge
 then serves it as the trainer's Hub serves its own: the same messages, the same seqs.
 """
 
+import json
 import logging
-from typing import Any
+from typing import Any, get_args
 
 from server.hub import Hub
 from server.runlog import RunLog, encode
 from server.store import POINT_COLUMNS
+from server.training.protocol import RunStatus
 
 log = logging.getLogger("loopcast.edge")
 # What a RunLog keeps in its run object itself, from the entries of each.
 LOG_KEEPS = ("epochs", "last_seq", "lr_changes", "eval")
+STATUSES = get_args(RunStatus)
 
 
 def _fields(message: dict[str, Any], *also: str) -> dict[str, Any]:
     """A message's own fields: without its type and run (and `also`)."""
     return {k: v for k, v in message.items() if k not in ("type", "run", *also)}
+
+
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        raise ValueError(f"not {what} as a trainer writes them")
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON (a trainer writes null)")
 
 
 class Gap(Exception):
@@ -32,11 +44,26 @@ class EdgeLog:
         self.hub = hub
         self._unknown: set[str] = set()
 
+    def apply_text(self, text: str) -> None:
+        """An entry as Redis holds it; one that is not what a trainer writes is skipped
+        (and said), and the edge serves on."""
+        try:
+            message = json.loads(text, parse_constant=_not_json)
+            if not isinstance(message, dict):
+                raise TypeError(f"a {type(message).__name__}, not an object")
+            self.apply(message)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+            log.warning("skipped an entry that is not a trainer's: %r (%.80s)", error, text)
+
     def apply(self, message: dict[str, Any]) -> None:
         kind, run = message["type"], self.hub.log
         if kind == "info":
             self._info(message["info"])
         elif kind == "slide":
+            _require(
+                isinstance(message["page"], int) and isinstance(message["panel"], str | None),
+                "a slide's page and panel",
+            )
             if self.hub.slide != {"page": message["page"], "panel": message["panel"]}:
                 self.hub.set_slide(message["page"], message["panel"])
         elif run is None or message["run"] != run.id:
@@ -44,6 +71,7 @@ class EdgeLog:
         elif kind == "points":
             self._append(run, message)
         elif kind == "epoch":
+            _require(isinstance(message["epoch"], int), "an epoch's number")
             if not run.epochs or message["epoch"] > run.epochs[-1]["epoch"]:
                 run.add_epoch(_fields(message, "last_seq"))
                 self.hub.publish()
@@ -52,6 +80,7 @@ class EdgeLog:
                 run.add_eval(_fields(message, "last_seq"))
                 self.hub.publish()
         elif kind == "lr":
+            _require(isinstance(message["seq"], int), "an lr change's seq")
             if _fields(message) not in run.lr_changes:
                 run.add_lr(_fields(message))
                 self.hub.publish()
@@ -67,6 +96,7 @@ class EdgeLog:
     def _info(self, info: dict[str, Any]) -> None:
         """The run object but what the RunLog keeps itself (from entries of their own)."""
         run = self.hub.log
+        _require(isinstance(info["id"], int) and info["status"] in STATUSES, "a run's id, status")
         fields = {name: value for name, value in info.items() if name not in LOG_KEEPS}
         if run is None or info["id"] > run.id:
             self.hub.set_run(RunLog(fields))
@@ -79,6 +109,17 @@ class EdgeLog:
         skip = run.last_seq + 1 - seqs[0]
         if skip < 0:
             raise Gap(f"run {run.id}: points from {seqs[0]} follow {run.last_seq}")
-        if skip < len(seqs):
-            run.append({name: message[name][skip:] for name in POINT_COLUMNS}, message["created"])
-            self.hub.publish()
+        columns = {name: list(message[name][skip:]) for name in POINT_COLUMNS}
+        if not columns["seq"]:
+            return
+        first = run.last_seq + 1
+        _require(
+            columns["seq"] == list(range(first, first + len(columns["seq"])))
+            and all(len(values) == len(columns["seq"]) for values in columns.values())
+            and all(isinstance(value, int) for value in columns["step"] + columns["epoch"])
+            and all(isinstance(value, int | float) for value in columns["acc"] + columns["t"])
+            and all(isinstance(value, int | float | None) for value in columns["loss"]),
+            f"points: columns of numbers, seqs from {first}",
+        )
+        run.append(columns, float(message["created"]))
+        self.hub.publish()

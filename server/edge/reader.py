@@ -53,9 +53,11 @@ class Reader:
             except (RedisError, OSError, Gap) as error:
                 if self.connected:
                     log.warning("Redis: %s; serving what this edge has meanwhile", error)
-                self.connected = False
-                await asyncio.sleep(backoff)
-                backoff = min(2 * backoff, BACKOFF_MOST)
+            except Exception:  # a bug, or a key not as the trainer writes it: serve on
+                log.exception("the edge's reader failed; reading again")
+            self.connected = False
+            await asyncio.sleep(backoff)
+            backoff = min(2 * backoff, BACKOFF_MOST)
 
     async def _start(self) -> None:
         """Cursors at the newest run (from its first entry) and the newest slide."""
@@ -72,7 +74,7 @@ class Reader:
         slide = await self._newest(SLIDES)
         if slide is not None:
             self._cursors[SLIDES] = slide[0]
-            self.edge.apply(json.loads(slide[1]["m"]))
+            self.edge.apply_text(slide[1]["m"])
         self.connected = self.ready = True
 
     async def _newest(self, key: str) -> tuple[str, dict[str, str]] | None:
@@ -117,13 +119,17 @@ class Reader:
                         await self._take_run(run_id)
                         break  # its entries come with the next read
                 else:
-                    self.edge.apply(json.loads(fields["m"]))
+                    self.edge.apply_text(fields["m"])
         if time.monotonic() - self._server_read >= SERVER_PERIOD:
             await self._read_server()
 
     async def _read_server(self) -> None:
         self._server_read = time.monotonic()
         text = await self.redis.get(SERVER)
-        if text is not None:
-            self.server = json.loads(text)
+        try:
+            server = json.loads(text) if text is not None else None
+        except ValueError:
+            server = None  # not the trainer's: the status stays as it was
+        if isinstance(server, dict):
+            self.server = server
             self.trainer.url = self.trainer_url or self.server.get("url", "")
