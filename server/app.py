@@ -42,7 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
         announcer = asyncio.create_task(announce_viewers(manager.hub))
         collector = asyncio.create_task(collect_when_idle(lambda: manager.active is None))
         try:
-            async with _publishing(manager, settings):
+            async with _publishing(manager, store, settings):
                 yield
         finally:
             announcer.cancel()
@@ -69,7 +69,9 @@ def serve_viewers(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(HostGuard, settings=settings)
 
 
-def _publishing(manager: RunManager, settings: Settings) -> AbstractAsyncContextManager[None]:
+def _publishing(
+    manager: RunManager, store: Store, settings: Settings
+) -> AbstractAsyncContextManager[None]:
     """With --redis, the run log is written into Redis too, for edges to serve."""
     if not settings.redis:
         return contextlib.nullcontext()
@@ -81,6 +83,7 @@ def _publishing(manager: RunManager, settings: Settings) -> AbstractAsyncContext
         settings.redis,
         settings.redis_ttl,
         lambda: {**manager.server_status(), "url": url},
+        store.get_run,
     )
 
 

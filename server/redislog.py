@@ -106,8 +106,16 @@ class StreamLost(Exception):
 class Publisher:
     """Writes the trainer's run log into Redis for as long as the trainer runs."""
 
-    def __init__(self, hub: Hub, redis: Redis, ttl: float, server: Callable[[], Row]) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        redis: Redis,
+        ttl: float,
+        server: Callable[[], Row],
+        stored: Callable[[int], Row | None],
+    ) -> None:
         self.hub, self.redis, self.ttl, self.server = hub, redis, ttl, server
+        self.stored = stored  # a run as the store has it
         self._run: int | None = None
         self._top = (0, 0)  # the newest entry in the run's stream, written or found there
         self._top_text = ""
@@ -120,6 +128,7 @@ class Publisher:
         backoff = BACKOFF_FIRST
         while True:
             try:
+                await self._end_left_run()
                 await self.hub.stream(self._send, since=0, run=None, detail="full")
             except StreamLost as lost:
                 log.warning("%s is gone from Redis (restarted empty?): writing it again", lost)
@@ -129,6 +138,29 @@ class Publisher:
                 backoff = min(2 * backoff, BACKOFF_MOST)
                 continue
             backoff = BACKOFF_FIRST
+
+    async def _end_left_run(self) -> None:
+        """The newest run in Redis, left active by a trainer that stopped (a crash, a
+        restart): its end as the store has it, so that edges do not show it running."""
+        newest: Any = await self.redis.xrevrange(RUNS, count=1)
+        run_id = int(newest[0][1]["run"]) if newest else None
+        stored = self.stored(run_id) if run_id is not None and run_id != self.hub.run_id else None
+        if run_id is None or stored is None or stored["status"] in ACTIVE:
+            return
+        await self._open(run_id)
+        top = json.loads(self._top_text) if self._top_text else {}
+        if top.get("type") == "info" and top["info"]["status"] not in ACTIVE:
+            return  # ended there already
+        self._next = (self._top[0], self._top[1] + 1)
+        await self._write([info_message(stored)])
+
+    async def _open(self, run_id: int) -> None:
+        """Write into `run_id`'s stream from now on, after its newest entry."""
+        self._run = run_id
+        newest: Any = await self.redis.xrevrange(run_key(run_id), count=1)
+        self._top = parse_id(newest[0][0]) if newest else (0, 0)
+        self._top_text = newest[0][1]["m"] if newest else ""
+        self._next = (0, 1)
 
     async def keep_status(self) -> None:
         """The trainer's status for edges' snapshots, also between runs (a worker warming
@@ -165,13 +197,10 @@ class Publisher:
         info = message["info"]
         if info is None:
             return
-        self._run = info["id"]
-        newest: Any = await self.redis.xrevrange(run_key(self._run), count=1)
-        self._top = parse_id(newest[0][0]) if newest else (0, 0)
-        self._top_text = newest[0][1]["m"] if newest else ""
-        self._next = (0, 1)
+        run_id: int = info["id"]
+        await self._open(run_id)
         with contextlib.suppress(ResponseError):  # already there
-            await self.redis.xadd(RUNS, {"run": self._run}, id=f"{self._run}-0", maxlen=RUNS_KEPT)
+            await self.redis.xadd(RUNS, {"run": run_id}, id=f"{run_id}-0", maxlen=RUNS_KEPT)
         await self._write(list(run_entries(info, message["points"], time.time())))
 
     def _entries(self, messages: list[Message], texts: list[str] | None) -> list[Entry]:
@@ -240,11 +269,15 @@ async def running(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def publishing(
-    hub: Hub, url: str, ttl: float, server: Callable[[], Row]
+    hub: Hub,
+    url: str,
+    ttl: float,
+    server: Callable[[], Row],
+    stored: Callable[[int], Row | None],
 ) -> AsyncIterator[None]:
     """The trainer's publisher, running while inside."""
     redis = Redis.from_url(url, decode_responses=True)
-    publisher = Publisher(hub, redis, ttl, server)
+    publisher = Publisher(hub, redis, ttl, server, stored)
     try:
         async with running(publisher.run(), publisher.keep_status()):
             yield

@@ -116,7 +116,9 @@ def test_a_duplicate_publish_is_refused(redis_server: RedisServer) -> None:
         hub.set_run(log)
 
         async def publish_until(count: int) -> None:
-            task = asyncio.create_task(Publisher(hub, redis, 60, lambda: {}).run())
+            task = asyncio.create_task(
+                Publisher(hub, redis, 60, lambda: {}, lambda run_id: None).run()
+            )
             newest = "0-0"
             while await redis.xlen(run_key(7)) < count:
                 entries: Any = await redis.xread({run_key(7): newest}, block=20_000)

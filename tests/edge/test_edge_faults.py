@@ -1,11 +1,13 @@
 """Faults between the trainer, Redis and the edges: a viewer's edge killed, Redis restarted
 empty mid-run, a run Redis no longer has. Nothing is missed, nothing duplicated."""
 
+import os
 import signal
 from collections.abc import Callable
 
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer
+from tests.edge.conftest import STANDIN_RATE
 
 # 12 epochs of 118 batches: about 3.5 s from the stand-in worker, time for a fault.
 LONG_RUN = {"batch_size": 512, "epochs": 12}
@@ -59,3 +61,22 @@ def test_a_run_redis_lost_comes_from_the_trainer(
     assert snapshot["points"] == expected["points"]
     assert snapshot["info"]["epochs"] == expected["info"]["epochs"]
     assert snapshot["info"]["status"] == expected["info"]["status"] == "finished"
+
+
+def test_a_run_left_active_by_a_trainer_that_died_ends_on_the_edges(
+    make_server: Callable[..., LiveServer],
+    make_edge: Callable[[], LiveEdge],
+    trainer: LiveServer,
+    redis_server: RedisServer,
+) -> None:
+    edge = make_edge()
+    run = trainer.start_run(**LONG_RUN)
+    with edge.viewer() as viewer:
+        viewer.until_points(100)
+        worker = trainer.worker_pid()
+        trainer.signal(signal.SIGKILL)
+        os.kill(worker, signal.SIGKILL)
+        # The same database and Redis: the store says `interrupted`, and so does Redis.
+        make_server(LOOPCAST_REDIS=redis_server.url, LOOPCAST_STANDIN_RATE=STANDIN_RATE)
+        assert viewer.until_status("interrupted") == "interrupted"
+    assert viewer.snapshot is not None and viewer.snapshot["run"] == run["id"]
