@@ -75,7 +75,7 @@ def _publishing(
     """With --redis, the run log is written into Redis too, for edges to serve."""
     if not settings.redis:
         return contextlib.nullcontext()
-    from server.redislog import publishing  # redis-py is loaded only when asked for
+    from server.publisher import publishing  # redis-py is loaded only when asked for
 
     url = settings.trainer_url or f"http://{settings.host}:{settings.port}"
     return publishing(

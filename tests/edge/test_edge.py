@@ -11,7 +11,8 @@ import httpx
 from redis.asyncio import Redis
 
 from server.hub import Hub
-from server.redislog import Publisher, run_key
+from server.publisher import Publisher
+from server.redislog import run_key
 from server.runlog import RunLog
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer, Viewer

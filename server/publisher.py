@@ -1,0 +1,219 @@
+"""The trainer's publisher: writes its run log into Redis (server/redislog.py) for edges.
+
+It is a full-detail viewer of the trainer's own hub: it sees what a viewer sees, in order,
+and when Redis is slow it falls behind into fewer, larger messages rather than holding
+the trainer up. After a Redis fault it writes the run again from a snapshot, and Redis
+refuses what it holds already.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from server.hub import Hub
+from server.redislog import (
+    BACKOFF_FIRST,
+    BACKOFF_MOST,
+    RUNS,
+    RUNS_KEPT,
+    SERVER,
+    SLIDES,
+    SLIDES_KEPT,
+    Message,
+    info_message,
+    parse_id,
+    run_entries,
+    run_key,
+    running,
+)
+from server.runlog import encode
+from server.store import POINT_COLUMNS, Row
+from server.training.protocol import ACTIVE
+
+# The trainer's status is written this often (and with each run's entries).
+STATUS_PERIOD = 0.5
+DUPLICATE = "equal or smaller than the target stream top item"
+
+log = logging.getLogger("loopcast.redis")
+Entry = tuple[tuple[int, int], str]  # ((seq, n), JSON text)
+
+
+class StreamLost(Exception):
+    """The run's stream is gone from Redis (restarted empty): write the run again."""
+
+
+class Publisher:
+    """Writes the trainer's run log into Redis for as long as the trainer runs."""
+
+    def __init__(
+        self,
+        hub: Hub,
+        redis: Redis,
+        ttl: float,
+        server: Callable[[], Row],
+        stored: Callable[[int], Row | None],
+    ) -> None:
+        self.hub, self.redis, self.ttl, self.server = hub, redis, ttl, server
+        self.stored = stored  # a run as the store has it
+        self._run: int | None = None
+        self._top = (0, 0)  # the newest entry in the run's stream, written or found there
+        self._top_text = ""
+        self._next = (0, 1)  # the ID of this publisher's next entry that is not points
+        self._slide: str | None = None
+
+    async def run(self) -> None:
+        """Stream the hub into Redis; after a Redis fault, start over from a snapshot of
+        the run: Redis refuses what it already holds and takes the rest."""
+        backoff = BACKOFF_FIRST
+        while True:
+            try:
+                await self._end_left_run()
+                await self.hub.stream(self._send, since=0, run=None, detail="full")
+            except StreamLost as lost:
+                log.warning("%s is gone from Redis (restarted empty?): writing it again", lost)
+            except (RedisError, OSError) as error:
+                log.warning("Redis: %s; trying again in %.1f s", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(2 * backoff, BACKOFF_MOST)
+                continue
+            backoff = BACKOFF_FIRST
+
+    async def _end_left_run(self) -> None:
+        """The newest run in Redis, left active by a trainer that stopped (a crash, a
+        restart): its end as the store has it, so that edges do not show it running."""
+        newest: Any = await self.redis.xrevrange(RUNS, count=1)
+        run_id = int(newest[0][1]["run"]) if newest else None
+        stored = self.stored(run_id) if run_id is not None and run_id != self.hub.run_id else None
+        if run_id is None or stored is None or stored["status"] in ACTIVE:
+            return
+        await self._open(run_id)
+        top = json.loads(self._top_text) if self._top_text else {}
+        if top.get("type") == "info" and top["info"]["status"] not in ACTIVE:
+            return  # ended there already
+        self._next = (self._top[0], self._top[1] + 1)
+        await self._write([info_message(stored)])
+
+    async def _open(self, run_id: int) -> None:
+        """Write into `run_id`'s stream from now on, after its newest entry."""
+        self._run = run_id
+        newest: Any = await self.redis.xrevrange(run_key(run_id), count=1)
+        self._top = parse_id(newest[0][0]) if newest else (0, 0)
+        self._top_text = newest[0][1]["m"] if newest else ""
+        self._next = (0, 1)
+
+    async def keep_status(self) -> None:
+        """The trainer's status for edges' snapshots, also between runs (a worker warming
+        up, restarting)."""
+        while True:
+            with contextlib.suppress(RedisError, OSError):  # run() says what is wrong
+                await self.redis.set(SERVER, encode(self.server()))
+            await asyncio.sleep(STATUS_PERIOD)
+
+    async def _send(self, text: str) -> None:
+        message = json.loads(text)
+        kind = message["type"]
+        if kind == "viewers":  # each edge counts its own
+            return
+        if kind == "slide":
+            await self._publish_slide(text)
+        elif kind == "snapshot":
+            await self._publish_snapshot(message)
+        elif kind == "status":  # the run object as it is now: status, reason, times
+            assert self.hub.log is not None and self.hub.log.id == message["run"]
+            await self._write([info_message(self.hub.log.info)])
+        else:  # points, epochs and whatever kind the hub adds: as they are
+            await self._write([message], [text])
+
+    async def _publish_slide(self, text: str) -> None:
+        if text != self._slide:
+            await self.redis.xadd(SLIDES, {"m": text}, maxlen=SLIDES_KEPT, approximate=True)
+            self._slide = text
+
+    async def _publish_snapshot(self, message: Message) -> None:
+        if message["slide"] is not None:
+            slide = {"type": "slide", "run": message["run"], **message["slide"]}
+            await self._publish_slide(encode(slide))
+        info = message["info"]
+        if info is None:
+            return
+        run_id: int = info["id"]
+        await self._open(run_id)
+        with contextlib.suppress(ResponseError):  # already there
+            await self.redis.xadd(RUNS, {"run": run_id}, id=f"{run_id}-0", maxlen=RUNS_KEPT)
+        await self._write(list(run_entries(info, message["points"], time.time())))
+
+    def _entries(self, messages: list[Message], texts: list[str] | None) -> list[Entry]:
+        """The messages Redis does not hold yet, with their IDs: points under `<seq>-0`,
+        the rest numbered after them. The run object is taken again unless Redis's newest
+        entry is that very text: it may have changed since."""
+        entries: list[Entry] = []
+        for index, message in enumerate(messages):
+            text = texts[index] if texts else encode(message)
+            entry_id = (message["seq"][-1], 0) if message["type"] == "points" else self._next
+            if message["type"] == "points" and message["seq"][0] <= self._top[0] < entry_id[0]:
+                text = encode(_points_after(message, self._top[0]))  # the rest are there
+            taken = entry_id <= self._top and entry_id[0] == self._top[0]
+            if message["type"] == "info" and taken:
+                if text == self._top_text:
+                    continue
+                entry_id = (self._top[0], self._top[1] + 1)
+            self._next = (entry_id[0], entry_id[1] + 1)
+            if entry_id > self._top:
+                entries.append((entry_id, text))
+        return entries
+
+    async def _write(self, messages: list[Message], texts: list[str] | None = None) -> None:
+        assert self._run is not None
+        key = run_key(self._run)
+        entries = self._entries(messages, texts)
+        if not entries:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for (seq, n), text in entries:
+            # Only the run's first entry makes its stream: writing on into a stream Redis
+            # lost would start it in the middle.
+            pipe.xadd(key, {"m": text}, id=f"{seq}-{n}", nomkstream=(seq, n) != (0, 1))
+        pipe.set(SERVER, encode(self.server()))
+        last = messages[-1]
+        if last["type"] == "info" and last["info"]["status"] not in ACTIVE:
+            pipe.expire(key, int(self.ttl))
+        results = await pipe.execute(raise_on_error=False)
+        for result in results[: len(entries)]:
+            if result is None:
+                raise StreamLost(key)
+            if isinstance(result, ResponseError) and DUPLICATE not in str(result):
+                raise result
+        self._top, self._top_text = entries[-1]
+
+
+def _points_after(message: Message, seq: int) -> Message:
+    """A points message without its points up to `seq` (Redis holds them)."""
+    skip = seq - message["seq"][0] + 1
+    return {
+        name: value[skip:] if name in POINT_COLUMNS else value for name, value in message.items()
+    }
+
+
+@contextlib.asynccontextmanager
+async def publishing(
+    hub: Hub,
+    url: str,
+    ttl: float,
+    server: Callable[[], Row],
+    stored: Callable[[int], Row | None],
+) -> AsyncIterator[None]:
+    """The trainer's publisher, running while inside."""
+    redis = Redis.from_url(url, decode_responses=True)
+    publisher = Publisher(hub, redis, ttl, server, stored)
+    try:
+        async with running(publisher.run(), publisher.keep_status()):
+            yield
+    finally:
+        await redis.aclose()
