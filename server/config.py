@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     # together, in Mbit/s: half a 40 Mbit/s venue Wi-Fi by default (docs/protocol.md).
     weights_budget_mbit: float = Field(default=20.0, gt=0, le=100_000)
     # More than one machine (docs/scale.md): the trainer writes its run log into this Redis
-    # (redis://HOST:PORT/DB), edges read it; finished runs' keys expire after redis_ttl s.
+    # (redis://HOST:PORT/DB), edges read it; a run's key expires redis_ttl s after its last entry.
     redis: str = ""
     redis_ttl: int = Field(default=86_400, ge=1)
     # The trainer's URL as viewers' browsers reach it: edges name it when they refuse a

@@ -181,9 +181,9 @@ class Publisher:
             # lost would start it in the middle.
             pipe.xadd(key, {"m": text}, id=f"{seq}-{n}", nomkstream=(seq, n) != (0, 1))
         pipe.set(SERVER, encode(self.server()))
-        last = messages[-1]
-        if last["type"] == "info" and last["info"]["status"] not in ACTIVE:
-            pipe.expire(key, int(self.ttl))
+        # Counted from its newest entry: an ended run goes `ttl` after its end, and so
+        # does one whose trainer stopped for good while it ran.
+        pipe.expire(key, int(self.ttl))
         results = await pipe.execute(raise_on_error=False)
         for result in results[: len(entries)]:
             if result is None:

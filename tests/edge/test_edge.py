@@ -134,6 +134,7 @@ def test_a_duplicate_publish_is_refused(redis_server: RedisServer) -> None:
         log.append(columns(31, 40))
         await publish_until(5)
         more = await redis.xrange(run_key(7))
+        assert 0 < await redis.ttl(run_key(7)) <= 60  # the publisher's ttl, from its last entry
         await redis.aclose()
         return first, again, more
 
