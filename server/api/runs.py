@@ -38,7 +38,7 @@ async def start_run(manager: Manager, config: TrainConfig | None = None) -> Row:
     status_code=status.HTTP_201_CREATED,
     response_model=Run,
     dependencies=[PresenterToken],
-    responses=errors(401, 404, 409),
+    responses=errors(400, 401, 404, 409),
 )
 async def replay_run(run_id: RunId, manager: Manager, body: ReplayRequest | None = None) -> Row:
     """A new run that streams this one's points and epochs again, at its recorded pace times
