@@ -145,9 +145,11 @@ class Publisher:
             return
         run_id: int = info["id"]
         await self._open(run_id)
+        await self._write(list(run_entries(info, message["points"], time.time())))
+        # Then the run is announced: an edge that finds no stream for it takes the run
+        # from the trainer's API instead, a run Redis lost.
         with contextlib.suppress(ResponseError):  # already there
             await self.redis.xadd(RUNS, {"run": run_id}, id=f"{run_id}-0", maxlen=RUNS_KEPT)
-        await self._write(list(run_entries(info, message["points"], time.time())))
 
     def _entries(self, messages: list[Message], texts: list[str] | None) -> list[Entry]:
         """The messages Redis does not hold yet, with their IDs: points under `<seq>-0`,
