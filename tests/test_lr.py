@@ -1,11 +1,14 @@
 """The learning rate, mid-run: `POST /api/runs/{id}/lr`, the `lr` message in order with the
-points, the run object's `lr_changes`, and the bad requests it refuses."""
+points, the run object's `lr_changes`, a replay of it, the stand-in's, and the bad requests
+it refuses."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from server.training.protocol import Ended, LrChanged, Points, Quit, Report, SetLr, Stop, Train
 from support.live import LiveServer
+from tests.training.test_standin import start_standin
 
 # 2 epochs of 32 batches stretched over 4 s: time to ask for a change mid-run.
 PACED = {"epochs": 2, "pace_s": 4}
@@ -121,3 +124,22 @@ def test_openapi_states_the_lr_limits(server: LiveServer) -> None:
     schema = server.http.get("/openapi.json").json()
     lr = schema["components"]["schemas"]["LrRequest"]["properties"]["lr"]
     assert (lr["exclusiveMinimum"], lr["maximum"]) == (0, 10)
+
+
+def test_the_stand_in_reports_an_lr_change_at_its_next_batch() -> None:
+    conn, _ = start_standin(rate=2_000)
+    try:
+        conn.send(Train(1, {"epochs": 1}))
+        seen: list[Report] = []
+        while not any(isinstance(message, Points) for message in seen):
+            seen.append(conn.recv())
+        conn.send(SetLr(1, 0.5))
+        while not isinstance(seen[-1], LrChanged | Ended):
+            seen.append(conn.recv())
+        last = max(step for m in seen if isinstance(m, Points) for step in m.step)
+        assert seen[-1] == LrChanged(1, last + 1, 0.5)
+        conn.send(Stop(1))
+        while not isinstance(conn.recv(), Ended):
+            pass
+    finally:
+        conn.send(Quit())

@@ -21,6 +21,7 @@ from server.training.protocol import (
     Ended,
     Epoch,
     Eval,
+    LrChanged,
     Points,
     Ready,
     Reply,
@@ -124,6 +125,9 @@ class StandIn(PipeWorker):
             reason = self.stop_reason(run_id, deadline)
             if reason is not None:
                 return "stopped", reason
+            lr = self.take_lr()
+            if lr is not None:  # from the next batch on, as the real loop; the curve stays
+                self.send(LrChanged(run_id, step + 1, lr))
             time.sleep(max(0.0, TICK_SECONDS - (time.perf_counter() - now)))
         return "finished", None
 
