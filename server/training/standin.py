@@ -5,8 +5,9 @@ hub and the viewers can be measured at the rates a GPU trains at (`LOOPCAST_STAN
 batches a second) on a machine that has none. Its loss falls and its accuracy rises along
 a fixed curve with seeded noise, a tick's worth of points every 50 ms, as the real loop
 sends them. After each epoch it sends a made-up `eval` as big as a real one at that
-accuracy, so that the bytes a phone receives are measured with them. It never passes for
-real training: its device is "standin".
+accuracy, so that the bytes a phone receives are measured with them; it reports an lr
+change at its next batch (its curve does not change) and sends no weights. It never passes
+for real training: its device is "standin".
 """
 
 import math
