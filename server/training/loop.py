@@ -133,6 +133,9 @@ def train(
     step = epoch = 0
 
     def finish(end: RunEnd) -> RunEnd:
+        # A stop while a paced run waits: the steps since the last tick were trained, so
+        # they are sent, and the last weights are those of the last point.
+        sink.points(meter.drain())  # sync point: the last points
         sink.weights(WeightsCopy(step, epoch, True, host_copy(model)))  # sync point: last copy
         return end
 

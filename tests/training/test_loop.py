@@ -8,6 +8,7 @@ from server.training.config import TrainConfig
 from server.training.loop import EpochResult, WeightsCopy, evaluate, train
 from server.training.metrics import DeviceMeter, PointBatch
 from server.training.models import build_model
+from server.training.pace import Pace
 from server.training.resident import ResidentData, load_resident
 
 CPU = torch.device("cpu")
@@ -77,6 +78,33 @@ def test_stop_is_honoured_at_the_next_tick(small_resident: ResidentData) -> None
     sink = ListSink(stop_after_points=1)
     assert run(small_resident, sink, epochs=5, batch_size=1) == "stopped"
     assert not sink.epochs
+
+
+class StopWhileWaiting(ListSink):
+    """Says stop at its second question: the first is the first tick's, the second comes
+    while a paced run waits, with the steps since that tick not yet read back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def should_stop(self) -> bool:
+        self.asked += 1
+        return self.asked >= 2
+
+
+def test_a_paced_run_stopped_while_waiting_sends_every_step_it_trained(
+    small_resident: ResidentData,
+) -> None:
+    sink = StopWhileWaiting()
+    cfg = TrainConfig(epochs=1, batch_size=8)
+    source = ResidentBatches(small_resident, cfg.batch_size, torch.Generator().manual_seed(0))
+    # 20 ms a step: it runs 0.1 s ahead (several steps) before its first wait.
+    pace = Pace(0.02 * source.steps_per_epoch, source.steps_per_epoch)
+    assert train(cfg, build_model(cfg.model), source, sink, CPU, pace) == "stopped"
+    steps = sink.column("step")
+    assert len(steps) > 1 and steps == list(range(1, len(steps) + 1))
+    assert sink.copies[-1].seq == steps[-1]  # the last weights are the last point's
 
 
 def test_meter_reads_back_what_the_steps_recorded() -> None:
