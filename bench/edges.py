@@ -4,13 +4,13 @@ single-process server and through Redis by two edges, side by side in one run.
 
 One trainer (`loopcast serve --redis`, the stand-in worker making up `--standin-rate`
 batches a second) and one redis-server; first `--viewers` full-detail viewers watch the
-trainer itself, then the same number split over two edges (`loopcast edge`) watch the same
+trainer itself, then the same number split over `--edges` edges (`loopcast edge`, 2) watch the same
 run config again. Reported for each: delivery latency from the worker's `created` stamp
 to each viewer's receipt (p50/p95/p99/max), points lost and duplicated over every viewer,
 CPU of each process; through Redis also Redis's CPU (INFO cpu) and bytes a second in and
 out (INFO stats); and a fresh edge's RSS without viewers and per idle viewer.
 Run: .venv/bin/python -m bench.edges [--quick] [--viewers 1000] [--standin-rate 1000]
-         [--seconds 8] [--detail full|envelope] [--batch-size 512]
+         [--seconds 8] [--detail full|envelope] [--batch-size 512] [--edges 2]
 """
 
 import tempfile
@@ -103,6 +103,7 @@ def main() -> None:
     options.add_argument("--seconds", type=float, help="about how long each run lasts (8)")
     options.add_argument("--detail", choices=("full", "envelope"), default="full")
     options.add_argument("--batch-size", type=int, default=512, help="smaller: longer runs")
+    options.add_argument("--edges", type=int, default=2, help="the crowd split over this many")
     args = options.parse_args()
     viewers = args.viewers or (100 if args.quick else 1000)
     seconds = args.seconds or (2 if args.quick else 8)
@@ -115,11 +116,11 @@ def main() -> None:
     trainer = LiveServer(folder, workdir, **env).start()
     edges: list[LiveEdge] = []
     try:
-        for _ in range(2):
+        for _ in range(args.edges):
             edge = LiveEdge(folder, workdir, redis_server.url)
             edge.start()
             edges.append(edge)
-        memory = idle_memory(edges[0], viewers // 2)
+        memory = idle_memory(edges[0], viewers // args.edges)
         print(memory, flush=True)
         trainer.wait_run(trainer.start_run(**config)["id"])  # warm everything's run path
         single = delivered(trainer, [trainer], viewers, config, redis_server, args.detail)
