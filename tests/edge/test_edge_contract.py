@@ -1,5 +1,6 @@
-"""The stream's contract (tests/test_stream.py) kept by an edge: the same tests, with the
-viewers on an edge and the presenter's requests on its trainer (the real worker)."""
+"""The stream's contract (tests/test_stream.py, tests/test_envelope.py) kept by an edge: the
+same tests, with the viewers on an edge and the presenter's requests on its trainer (the
+real worker)."""
 
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ import pytest
 
 from support.edges import REDIS_SERVER, LiveEdge, RedisServer
 from support.live import LiveServer
+from tests import test_envelope as envelope
 from tests import test_stream as contract
 from tests.edge.conftest import needs
 
@@ -29,6 +31,13 @@ test_a_stalled_viewer_slows_no_one_and_misses_nothing = (
 )
 test_ping_and_garbage = contract.test_ping_and_garbage
 test_slide_changes_reach_viewers = contract.test_slide_changes_reach_viewers
+# The envelope's (tests/test_envelope.py): the audience page's detail.
+test_an_envelope_viewer_gets_exact_buckets_at_a_bounded_rate = (
+    envelope.test_an_envelope_viewer_gets_exact_buckets_at_a_bounded_rate
+)
+test_an_envelope_snapshot_is_bounded_and_exact_and_resumes_with_since = (
+    envelope.test_an_envelope_snapshot_is_bounded_and_exact_and_resumes_with_since
+)
 
 
 class ThroughEdge(LiveServer):
