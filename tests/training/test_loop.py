@@ -81,16 +81,22 @@ def test_stop_is_honoured_at_the_next_tick(small_resident: ResidentData) -> None
 
 
 class StopWhileWaiting(ListSink):
-    """Says stop at its second question: the first is the first tick's, the second comes
-    while a paced run waits, with the steps since that tick not yet read back."""
+    """Says stop only while a paced run waits between batches."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked = 0
+    waiting = False
 
     def should_stop(self) -> bool:
-        self.asked += 1
-        return self.asked >= 2
+        return self.waiting
+
+
+class SayWhenWaiting(Pace):
+    def __init__(self, sink: StopWhileWaiting, seconds: float, total_steps: int) -> None:
+        super().__init__(seconds, total_steps)
+        self.sink = sink
+
+    def wait(self, step: int, most: float) -> bool:
+        self.sink.waiting = super().wait(step, most)
+        return self.sink.waiting
 
 
 def test_a_paced_run_stopped_while_waiting_sends_every_step_it_trained(
@@ -99,8 +105,8 @@ def test_a_paced_run_stopped_while_waiting_sends_every_step_it_trained(
     sink = StopWhileWaiting()
     cfg = TrainConfig(epochs=1, batch_size=8)
     source = ResidentBatches(small_resident, cfg.batch_size, torch.Generator().manual_seed(0))
-    # 20 ms a step: it runs 0.1 s ahead (several steps) before its first wait.
-    pace = Pace(0.02 * source.steps_per_epoch, source.steps_per_epoch)
+    # 50 ms a step: it runs 0.1 s ahead (steps not read back yet) before its first wait.
+    pace = SayWhenWaiting(sink, 0.05 * source.steps_per_epoch, source.steps_per_epoch)
     assert train(cfg, build_model(cfg.model), source, sink, CPU, pace) == "stopped"
     steps = sink.column("step")
     assert len(steps) > 1 and steps == list(range(1, len(steps) + 1))
