@@ -71,7 +71,7 @@ def create_edge_app(settings: Settings) -> FastAPI:
         except Exception as error:
             detail = f"the trainer at {trainer.url or '(unknown yet)'} did not answer: {error}"
             return JSONResponse({"detail": detail}, status.HTTP_502_BAD_GATEWAY)
-        return Response(answer.body, answer.status, media_type=answer.content_type)
+        return Response(answer.body, answer.status, headers=answer.headers)
 
     @app.api_route("/api/{path:path}", methods=PRESENTER_METHODS)
     def presenter_action() -> JSONResponse:

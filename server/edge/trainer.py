@@ -15,11 +15,15 @@ TIMEOUT_SECONDS = 10.0
 ANSWERS_KEPT = 256
 
 
+# The trainer's headers an answer keeps (a CSV's file name, the 503's Retry-After).
+KEPT_HEADERS = ("content-type", "content-disposition", "retry-after")
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
     body: bytes
-    content_type: str
+    headers: dict[str, str]
     expires: float
 
 
@@ -41,9 +45,11 @@ class Trainer:
 
     async def _fetch(self, path: str) -> Answer:
         response = await self._client.get(f"{self.url}{path}")
-        content_type = response.headers.get("content-type", "application/json")
+        headers = {
+            name: response.headers[name] for name in KEPT_HEADERS if name in response.headers
+        }
         expires = time.monotonic() + FRESH_SECONDS
-        return Answer(response.status_code, response.content, content_type, expires)
+        return Answer(response.status_code, response.content, headers, expires)
 
     async def run(self, run_id: int) -> dict[str, Any] | None:
         """A run with its points and epochs, or None if the trainer has no such run."""

@@ -93,6 +93,9 @@ def test_an_edge_refuses_presenter_actions_and_names_the_trainer(
     details = edge.http.get(f"/api/runs/{run['id']}")
     assert details.json() == trainer.http.get(f"/api/runs/{run['id']}").json()
     assert edge.http.get("/api/runs/999").status_code == 404
+    csv = edge.http.get(f"/api/runs/{run['id']}/metrics.csv")
+    assert csv.headers["content-disposition"] == f'attachment; filename="run-{run["id"]}.csv"'
+    assert csv.text == trainer.http.get(f"/api/runs/{run['id']}/metrics.csv").text
 
 
 def test_an_edge_runs_no_worker_and_no_torch(make_edge: Callable[[], LiveEdge]) -> None:
