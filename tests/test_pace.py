@@ -1,7 +1,10 @@
 """Paced runs: stretched to about `pace_s` of wall time, by waiting between batches only."""
 
+import time
+
 import pytest
 
+from server.training.pace import MIN_WAIT, Pace
 from support.live import LiveServer
 
 # Small generated data: 2,000 training images, so 32 batches of 64 an epoch.
@@ -43,3 +46,13 @@ def test_a_paced_run_stops_between_waits(server: LiveServer) -> None:
         viewer.until_status("stopped")
     details = server.wait_run(run["id"])
     assert details["reason"] == "stopped by the presenter"
+
+
+def test_the_last_step_waits_out_the_pace() -> None:
+    # Every step is due less than MIN_WAIT ahead: only the last one waits, for the rest.
+    pace = Pace(MIN_WAIT * 0.8, 10)
+    started = time.perf_counter()
+    for step in range(1, 11):
+        while pace.wait(step, most=0.05):
+            pass
+    assert time.perf_counter() - started >= MIN_WAIT * 0.8
