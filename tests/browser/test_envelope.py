@@ -91,8 +91,10 @@ def test_a_paced_run_streams_an_envelope_to_phones_and_every_point_to_the_deck(
     assert held["first"][1:] == [last + 1 for last in held["last"][:-1]]
     assert min(held["min"]) == min(details["points"]["loss"])
     assert max(held["max"]) == max(details["points"]["loss"])
-    # A phone's buckets each span several batches: its band has width.
-    assert audience.evaluate(BAND_PIXELS) > 100
+    # A phone's buckets each span several batches: its band has width (a band of one-batch
+    # buckets has none: 0 pixels). How wide depends on how a paced run's bursts of batches
+    # fall into the phone's wakes, so only "clearly some" is asserted (84 seen, on a busy CI).
+    assert audience.evaluate(BAND_PIXELS) > 30
     shot(audience, "envelope-audience-paced")
     shot(presenter, "envelope-deck-paced")
 
