@@ -96,9 +96,10 @@ class Store:
             for name, kind in ADDED_RUN_COLUMNS:
                 if name not in known:
                     self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
-            for table, column in NULLABLE_SINCE_FIRST.items():
-                if _not_null(self._db, table, column):
-                    _rebuild(self._db, table)
+            older = [t for t, c in NULLABLE_SINCE_FIRST.items() if _not_null(self._db, t, c)]
+        for table in older:
+            with self._transaction() as db:
+                _rebuild(db, table)
 
     def close(self) -> None:
         with self._lock:
@@ -291,15 +292,9 @@ def _not_null(db: sqlite3.Connection, table: str, column: str) -> bool:
 
 def _rebuild(db: sqlite3.Connection, table: str) -> None:
     """An older database's `table` made again as SCHEMA has it now, rows kept (SQLite
-    cannot drop a NOT NULL), all in one transaction."""
+    cannot drop a NOT NULL); the caller holds it in one transaction."""
     create = next(part for part in SCHEMA.split(";") if f" {table} (" in part)
-    db.execute("BEGIN")
-    try:
-        db.execute(f"ALTER TABLE {table} RENAME TO {table}_before")
-        db.execute(create)
-        db.execute(f"INSERT INTO {table} SELECT * FROM {table}_before")
-        db.execute(f"DROP TABLE {table}_before")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    db.execute(f"ALTER TABLE {table} RENAME TO {table}_before")
+    db.execute(create)
+    db.execute(f"INSERT INTO {table} SELECT * FROM {table}_before")
+    db.execute(f"DROP TABLE {table}_before")
