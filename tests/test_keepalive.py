@@ -55,6 +55,10 @@ def test_a_viewer_stalled_for_20_s_resumes_with_since_and_misses_nothing(
     with server.viewer(f"?since={got[-1]}&run={run['id']}", ping_interval=None) as back:
         snapshot = back.next_event()
         assert snapshot["type"] == "snapshot" and snapshot["since"] == got[-1]
+        # Stop only once the run has gone on past the stall: at an epoch's end it spends a
+        # while evaluating, and a stop there would leave nothing new to resume.
+        while not back.seq or back.seq[-1] <= stalled_at:
+            back.receive(timeout=120)
         server.http.post(f"/api/runs/{run['id']}/stop", headers=server.auth)
         back.until_status("stopped", "finished")
         resumed = list(back.seq)
