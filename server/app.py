@@ -77,12 +77,14 @@ def _publishing(
         return contextlib.nullcontext()
     from server.publisher import publishing  # redis-py is loaded only when asked for
 
-    url = settings.trainer_url or f"http://{settings.host}:{settings.port}"
+    # Where edges reach this trainer, and where browsers do (named when edges refuse).
+    url = settings.trainer_url or settings.own_url
+    presenter_url = settings.presenter_url or url
     return publishing(
         manager.hub,
         settings.redis,
         settings.redis_ttl,
-        lambda: {**manager.server_status(), "url": url},
+        lambda: {**manager.server_status(), "url": url, "presenter_url": presenter_url},
         store.get_run,
     )
 

@@ -5,7 +5,6 @@ import argparse
 import logging
 import re
 import secrets
-import socket
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -74,28 +73,37 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--redis-ttl", type=int, help="seconds a finished run stays in Redis (default 1 day)"
     )
+    serve.add_argument(
+        "--trainer-url", help="this server's URL as edges reach it (default: its own address)"
+    )
+    serve.add_argument(
+        "--presenter-url", help="this server's URL as browsers reach it (default: --trainer-url)"
+    )
     edge = commands.add_parser("edge", help="serve viewers from the trainer's run log in Redis")
     edge.add_argument("--redis", help="the trainer's Redis: redis://HOST:PORT/DB (required)")
     edge.add_argument("--host", help="bind address (default 127.0.0.1; 0.0.0.0 for the LAN)")
     edge.add_argument("--port", type=int, help="port (default 8000)")
     edge.add_argument("--trainer-url", help="the trainer's URL (default: as it publishes it)")
+    edge.add_argument(
+        "--presenter-url", help="the trainer's URL for browsers (default: as it publishes it)"
+    )
     add_data_parser(commands)
     add_runs_parser(commands)
     return parser
 
 
-def display_host(host: str) -> str:
-    """The address to print: a LAN address when bound to all interfaces."""
-    if host in ("0.0.0.0", "::", ""):
-        try:
-            return socket.gethostbyname(socket.gethostname())
-        except OSError:
-            return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
-
-
 def settings_from(args: argparse.Namespace) -> Settings:
-    names = ("host", "port", "device", "token", "db", "redis", "redis_ttl", "trainer_url")
+    names = (
+        "host",
+        "port",
+        "device",
+        "token",
+        "db",
+        "redis",
+        "redis_ttl",
+        "trainer_url",
+        "presenter_url",
+    )
     flags = {name: getattr(args, name, None) for name in names}
     if getattr(args, "data_dir", None) is not None:
         flags["data_dir"] = args.data_dir
@@ -128,7 +136,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from server.app import create_app  # after the checks: fast errors, no server import cost
 
-    base = f"http://{display_host(settings.host)}:{settings.port}"
+    base = settings.own_url
     print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
     print(f"loopcast audience:  {base}/watch", flush=True)
     run_server(create_app(settings), settings)
@@ -147,7 +155,7 @@ def edge(args: argparse.Namespace) -> int:
 
     from server.edge.app import create_edge_app
 
-    print(f"loopcast edge: http://{display_host(settings.host)}:{settings.port}/watch", flush=True)
+    print(f"loopcast edge: {settings.own_url}/watch", flush=True)
     run_server(create_edge_app(settings), settings)
     return 0
 

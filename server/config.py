@@ -1,6 +1,7 @@
 """Server settings: environment variables prefixed LOOPCAST_, overridden by CLI flags."""
 
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,16 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def display_host(host: str) -> str:
+    """The address to print: a LAN address when bound to all interfaces."""
+    if host in ("0.0.0.0", "::", ""):
+        try:
+            return socket.gethostbyname(socket.gethostname())
+        except OSError:
+            return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 class Settings(BaseSettings):
@@ -55,15 +66,24 @@ class Settings(BaseSettings):
     # (redis://HOST:PORT/DB), edges read it; a run's key expires redis_ttl s after its last entry.
     redis: str = ""
     redis_ttl: int = Field(default=86_400, ge=1)
-    # The trainer's URL as viewers' browsers reach it: edges name it when they refuse a
-    # presenter action, and read runs from it when Redis lost them.
+    # The trainer's URL as edges reach it: they pass read-only requests to it and read runs
+    # from it when Redis lost them. The trainer publishes it; an edge's own setting wins.
     trainer_url: str = ""
+    # The trainer's URL as the presenter's browser reaches it, where that differs (compose:
+    # edges reach http://trainer:8000, browsers http://HOST:8000): edges name it when they
+    # refuse a presenter action. Default: trainer_url.
+    presenter_url: str = ""
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":
         if self.token and len(self.token) < 16:
             raise ValueError("LOOPCAST_TOKEN must be at least 16 characters (or unset to generate)")
         return self
+
+    @property
+    def own_url(self) -> str:
+        """This server's address as it prints it (a LAN address when bound to all)."""
+        return f"http://{display_host(self.host)}:{self.port}"
 
     @property
     def weights_budget(self) -> float:

@@ -29,9 +29,9 @@ PRESENTER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 def create_edge_app(settings: Settings) -> FastAPI:
     hub = Hub(lambda: edge_status())
-    trainer = Trainer(settings.trainer_url)
+    trainer = Trainer(settings.trainer_url, settings.presenter_url)
     redis = Redis.from_url(settings.redis, decode_responses=True)
-    reader = Reader(redis, hub, trainer, settings.trainer_url)
+    reader = Reader(redis, hub, trainer)
 
     def edge_status() -> dict[str, Any]:
         """The trainer's status as it last wrote it, with this edge's viewers."""
@@ -77,7 +77,7 @@ def create_edge_app(settings: Settings) -> FastAPI:
     def presenter_action() -> JSONResponse:
         detail = (
             "this is a loopcast edge: it serves viewers only. Send presenter actions to "
-            f"the trainer at {trainer.url or '(its URL is not known yet)'}"
+            f"the trainer at {trainer.public_url or '(its URL is not known yet)'}"
         )
         return JSONResponse({"detail": detail}, status.HTTP_421_MISDIRECTED_REQUEST)
 

@@ -32,10 +32,11 @@ SERVER_PERIOD = 1.0
 class Reader:
     """Needs a client made with `decode_responses=True`."""
 
-    def __init__(self, redis: Redis, hub: Hub, trainer: Trainer, trainer_url: str) -> None:
+    def __init__(self, redis: Redis, hub: Hub, trainer: Trainer) -> None:
         self.redis, self.hub, self.trainer = redis, hub, trainer
         self.edge = EdgeLog(hub)
-        self.trainer_url = trainer_url  # given to the edge; else the trainer's own
+        # The trainer's URLs given to the edge; else the ones the trainer publishes.
+        self.given = (trainer.url, trainer.presenter_url)
         self.server: dict[str, Any] = {}  # the trainer's status, as it last wrote it
         self.connected = False
         self.ready = False  # has read Redis once
@@ -132,4 +133,6 @@ class Reader:
             server = None  # not the trainer's: the status stays as it was
         if isinstance(server, dict):
             self.server = server
-            self.trainer.url = self.trainer_url or self.server.get("url", "")
+            url, presenter_url = self.given
+            self.trainer.url = url or str(self.server.get("url", ""))
+            self.trainer.presenter_url = presenter_url or str(self.server.get("presenter_url", ""))

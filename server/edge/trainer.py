@@ -28,10 +28,17 @@ class Answer:
 
 
 class Trainer:
-    def __init__(self, url: str) -> None:
-        self.url = url  # set from the trainer's own status in Redis when not given
+    def __init__(self, url: str, presenter_url: str) -> None:
+        # Both set from the trainer's own status in Redis when not given.
+        self.url = url  # where this edge reaches it
+        self.presenter_url = presenter_url  # where a browser does, where that differs
         self._client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS)
         self._answers: dict[str, asyncio.Future[Answer]] = {}
+
+    @property
+    def public_url(self) -> str:
+        """The URL to name to a presenter's browser."""
+        return self.presenter_url or self.url
 
     async def get(self, path: str) -> Answer:
         """The trainer's answer to GET `path` (with its query), shared for a second."""

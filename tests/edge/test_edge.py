@@ -3,6 +3,7 @@ trainer's own, resumable on any edge, read-only, without torch."""
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from server.redislog import run_key
 from server.runlog import RunLog
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer, Viewer
+from tests.edge.conftest import STANDIN_RATE
 
 # 2 epochs of 118 batches from the stand-in worker.
 RUN = {"batch_size": 512, "epochs": 2}
@@ -96,6 +98,36 @@ def test_an_edge_refuses_presenter_actions_and_names_the_trainer(
     csv = edge.http.get(f"/api/runs/{run['id']}/metrics.csv")
     assert csv.headers["content-disposition"] == f'attachment; filename="run-{run["id"]}.csv"'
     assert csv.text == trainer.http.get(f"/api/runs/{run['id']}/metrics.csv").text
+
+
+def test_an_edge_told_nothing_uses_the_urls_the_trainer_publishes(
+    make_server: Callable[..., LiveServer],
+    redis_server: RedisServer,
+    small_data: Path,
+    tmp_path: Path,
+) -> None:
+    """As in compose.yaml: edges reach the trainer where it says (its address inside the
+    network), and name the address a browser reaches it at (its presenter URL)."""
+    presenter_url = "http://stage.example:8000"
+    trainer = make_server(
+        LOOPCAST_REDIS=redis_server.url,
+        LOOPCAST_STANDIN_RATE=STANDIN_RATE,
+        LOOPCAST_PRESENTER_URL=presenter_url,
+    )
+    edge = LiveEdge(small_data, tmp_path, redis_server.url).start()
+    try:
+        deadline = time.monotonic() + 10
+        while "not known yet" in (refused := edge.http.post("/api/runs", json={})).text:
+            assert time.monotonic() < deadline, refused.text
+            time.sleep(0.1)
+        assert refused.status_code == 421
+        assert presenter_url in refused.json()["detail"]
+        assert trainer.url not in refused.json()["detail"]
+        run = trainer.start_run(**RUN)
+        trainer.wait_run(run["id"])
+        assert edge.http.get("/api/runs").json() == trainer.http.get("/api/runs").json()
+    finally:
+        edge.stop()
 
 
 def test_an_edge_runs_no_worker_and_no_torch(make_edge: Callable[[], LiveEdge]) -> None:
