@@ -297,7 +297,8 @@ class Hub:
         log = self.log
         if log is None or cursor.detail != "envelope" or cursor.run != log.id:
             return None
-        dues = [due for due in (self._eval_due(log, cursor),) if due is not None]
+        eval_due = self._eval_due(log, cursor)
+        dues = [] if eval_due is None else [eval_due]
         if cursor.weights and cursor.weights_count < log.weights_count:
             dues.append(cursor.weights_due)
         return max(0.0, min(dues) - time.monotonic()) if dues else None

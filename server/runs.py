@@ -1,15 +1,14 @@
 """Run lifecycle: one active run at a time, fed by the worker, stored, and published."""
 
 import asyncio
-import math
 import time
 from typing import Any
 
 from server import replay
-from server.envelope import significant
 from server.hub import DEFAULT_WEIGHTS_BUDGET, Hub
+from server.rows import epoch_row, lr_row, message_fields, point_columns, started_fields
 from server.runlog import RunLog
-from server.store import EPOCH_COLUMNS, Columns, Row, Store
+from server.store import Columns, Row, Store
 from server.supervisor import Supervisor, WorkerState, WorkerUnavailable
 from server.training.config import TrainConfig
 from server.training.protocol import (
@@ -49,49 +48,6 @@ class RunNotFound(Exception):
 
 class NothingToReplay(Exception):
     pass
-
-
-def _finite_or_none(values: list[float]) -> list[float | None]:
-    # A diverging run (lr too high) gives inf/NaN: sent and stored as null, never as NaN.
-    return [value if math.isfinite(value) else None for value in values]
-
-
-def point_columns(message: Points) -> Columns:
-    """A worker's points as stored columns; a point's seq is its global step."""
-    return {
-        "seq": message.step,
-        "step": message.step,
-        "epoch": message.epoch,
-        "loss": _finite_or_none(message.loss),
-        "acc": message.acc,
-        "t": [round(t, 4) for t in message.t],
-    }
-
-
-def epoch_row(message: Epoch) -> Row:
-    """An epoch's results, its figures with float32's digits, as points carry."""
-    row: Row = {name: significant(getattr(message, name)) for name in EPOCH_COLUMNS}
-    for name in ("train_loss", "val_loss"):  # a diverged epoch: null, as its points
-        row[name] = _finite_or_none([row[name]])[0]
-    return {**row, "epoch": message.epoch}
-
-
-def message_fields(message: Eval | Weights) -> Row:
-    """A worker's message as the stream sends it, but for its run (the stream adds that)."""
-    return {name: value for name, value in message.__dict__.items() if name != "run"}
-
-
-def lr_row(message: LrChanged) -> Row:
-    return {"seq": message.seq, "lr": message.lr}
-
-
-def started_fields(message: Started) -> Row:
-    return {
-        "status": "running",
-        "started_at": time.time(),
-        "steps_per_epoch": message.steps_per_epoch,
-        "total_steps": message.total_steps,
-    }
 
 
 class RunManager:

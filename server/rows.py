@@ -1,0 +1,51 @@
+"""Worker messages as the store keeps them and the stream sends them."""
+
+import math
+import time
+
+from server.envelope import significant
+from server.store import EPOCH_COLUMNS, Columns, Row
+from server.training.protocol import Epoch, Eval, LrChanged, Points, Started, Weights
+
+
+def finite_or_none(value: float) -> float | None:
+    # A diverging run (lr too high) gives inf/NaN: sent and stored as null, never as NaN.
+    return value if math.isfinite(value) else None
+
+
+def point_columns(message: Points) -> Columns:
+    """A worker's points as stored columns; a point's seq is its global step."""
+    return {
+        "seq": message.step,
+        "step": message.step,
+        "epoch": message.epoch,
+        "loss": [finite_or_none(loss) for loss in message.loss],
+        "acc": message.acc,
+        "t": [round(t, 4) for t in message.t],
+    }
+
+
+def epoch_row(message: Epoch) -> Row:
+    """An epoch's results, its figures with float32's digits, as points carry."""
+    row: Row = {name: significant(getattr(message, name)) for name in EPOCH_COLUMNS}
+    for name in ("train_loss", "val_loss"):  # a diverged epoch: null, as its points
+        row[name] = finite_or_none(row[name])
+    return {**row, "epoch": message.epoch}
+
+
+def message_fields(message: Eval | Weights) -> Row:
+    """A worker's message as the stream sends it, but for its run (the stream adds that)."""
+    return {name: value for name, value in message.__dict__.items() if name != "run"}
+
+
+def lr_row(message: LrChanged) -> Row:
+    return {"seq": message.seq, "lr": message.lr}
+
+
+def started_fields(message: Started) -> Row:
+    return {
+        "status": "running",
+        "started_at": time.time(),
+        "steps_per_epoch": message.steps_per_epoch,
+        "total_steps": message.total_steps,
+    }
