@@ -12,22 +12,21 @@ worker's ticks (`Hub.publish`), so a message's oldest point is one tick old.
 
 Envelope viewers (phones on venue Wi-Fi) are woken at most every ENVELOPE_INTERVAL,
 whatever the training speed, and get one bucket per wake: their bytes per second are
-bounded by the wake rate, not by the GPU. The big messages are rationed per viewer: an
-`eval` to EVAL_BYTES_PER_SECOND, and `weights` only to phones that opted in, sharing
-`weights_budget` (docs/protocol.md, "What a phone receives").
+bounded by the wake rate, not by the GPU. The big messages, `eval` and `weights`, are
+rationed per viewer (`Rations`).
 """
 
 import asyncio
 import contextlib
-import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
+from server.cursor import Cursor
 from server.envelope import empty_buckets
+from server.rations import DEFAULT_WEIGHTS_BUDGET, Rations
 from server.runlog import Detail, RunLog, encode
-from server.training.protocol import ACTIVE, RunStatus
+from server.training.protocol import ACTIVE
 
 Send = Callable[[str], Awaitable[None]]
 
@@ -39,36 +38,6 @@ MAX_INTERVAL = 0.075
 # run's snapshot included. A tick a little early (jitter) counts as due.
 ENVELOPE_INTERVAL = 0.25
 EARLY_TICK_SLACK = 0.01
-# An envelope viewer's evals: the newest once the bytes it costs have accrued at this rate
-# since the last one was sent, or since it joined a running run (its snapshot has no eval
-# then), so that even a 2-second run keeps a phone under 2 KiB/s.
-EVAL_BYTES_PER_SECOND = 200
-# Weights to phones that opted in: each at most every MIN_WEIGHTS_INTERVAL, all of them
-# together within the hub's budget (bytes a second; LOOPCAST_WEIGHTS_BUDGET_MBIT).
-MIN_WEIGHTS_INTERVAL = 2.0
-DEFAULT_WEIGHTS_BUDGET = 2_500_000.0
-
-
-@dataclass
-class Cursor:
-    """How far one viewer has been sent."""
-
-    detail: Detail = "full"
-    run: int | None = None
-    seq: int = 0
-    epochs: int = 0
-    status: RunStatus | None = None
-    slide_version: int = 0
-    viewers_version: int = 0
-    marks: int = 0  # of the log's marks (epochs, evals, lr changes), for full detail
-    lr_changes: int = 0  # for envelope detail (full detail goes by marks)
-    weights: bool = False  # an envelope viewer that opted in (full detail gets every copy)
-    evals: int = 0  # the log's evals count when it was last sent one
-    weights_count: int = 0  # the log's weights count when it was last sent them
-    # Rationing (time.monotonic()): since when an envelope viewer's eval allowance accrues,
-    # and when the next weights are due.
-    eval_since: float = -math.inf
-    weights_due: float = 0.0
 
 
 class Hub:
@@ -79,8 +48,7 @@ class Hub:
     ) -> None:
         self.log: RunLog | None = None
         self.viewers = 0
-        self.weights_viewers = 0  # envelope viewers that opted in to the weights
-        self.weights_budget = weights_budget
+        self.rations = Rations(weights_budget)
         self.slide: dict[str, Any] | None = None
         self._server_status = server_status
         self._slide_version = 0
@@ -263,45 +231,14 @@ class Hub:
             messages.append(log.epoch_messages[-1])
         messages += log.lr_messages[cursor.lr_changes :]
         cursor.lr_changes = len(log.lr_messages)
-        now = time.monotonic()
-        eval_due = self._eval_due(log, cursor)
-        if eval_due is not None and now >= eval_due and log.eval_message is not None:
-            cursor.evals, cursor.eval_since = log.evals, now
-            messages.append(log.eval_message)
-        if (
-            cursor.weights
-            and cursor.weights_count < log.weights_count
-            and log.weights_message is not None
-            and now >= cursor.weights_due
-        ):
-            cursor.weights_count = log.weights_count
-            cursor.weights_due = now + self.weights_interval(len(log.weights_message))
-            messages.append(log.weights_message)
-        return messages
-
-    def weights_interval(self, size: int) -> float:
-        """Seconds between two weights messages to one opted-in phone: every phone's share
-        of the budget, and never more often than MIN_WEIGHTS_INTERVAL."""
-        return max(MIN_WEIGHTS_INTERVAL, self.weights_viewers * size / self.weights_budget)
-
-    @staticmethod
-    def _eval_due(log: RunLog, cursor: Cursor) -> float | None:
-        """When the newest eval may go to this envelope viewer; None if it has it."""
-        if cursor.evals >= log.evals or log.eval_message is None:
-            return None
-        return cursor.eval_since + len(log.eval_message) / EVAL_BYTES_PER_SECOND
+        return messages + self.rations.due(log, cursor)
 
     def held_back(self, cursor: Cursor) -> float | None:
-        """Seconds until an eval or weights rationed away from this envelope viewer are
-        due, or None if nothing is held back."""
+        """Seconds until what is rationed away from this envelope viewer is due, or None."""
         log = self.log
         if log is None or cursor.detail != "envelope" or cursor.run != log.id:
             return None
-        eval_due = self._eval_due(log, cursor)
-        dues = [] if eval_due is None else [eval_due]
-        if cursor.weights and cursor.weights_count < log.weights_count:
-            dues.append(cursor.weights_due)
-        return max(0.0, min(dues) - time.monotonic()) if dues else None
+        return self.rations.held_back(log, cursor)
 
     @contextlib.asynccontextmanager
     async def subscribe(
@@ -317,13 +254,13 @@ class Hub:
         that opted in to the weights."""
         weights = weights and detail == "envelope"
         self.viewers += 1
-        self.weights_viewers += weights
+        self.rations.weights_viewers += weights
         sender = asyncio.create_task(self.stream(send, since, run, detail, weights))
         try:
             yield
         finally:
             self.viewers -= 1
-            self.weights_viewers -= weights
+            self.rations.weights_viewers -= weights
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sender

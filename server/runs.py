@@ -5,7 +5,8 @@ import time
 from typing import Any
 
 from server import replay
-from server.hub import DEFAULT_WEIGHTS_BUDGET, Hub
+from server.hub import Hub
+from server.rations import DEFAULT_WEIGHTS_BUDGET
 from server.rows import epoch_row, lr_row, message_fields, point_columns, started_fields
 from server.runlog import RunLog
 from server.store import Columns, Row, Store

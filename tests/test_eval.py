@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.hub import EVAL_BYTES_PER_SECOND, Cursor, Hub
+from server.cursor import Cursor
+from server.hub import Hub
+from server.rations import EVAL_BYTES_PER_SECOND
 from server.runlog import RunLog
 from server.training import demos
 from server.training.standin import made_up_eval

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from server.hub import Cursor, Hub
+from server.cursor import Cursor
+from server.hub import Hub
 from server.runlog import RunLog
 
 

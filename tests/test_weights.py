@@ -15,9 +15,11 @@ from hypothesis.extra.numpy import arrays
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from server.cursor import Cursor
 from server.data.datasets import load_split, missing_files
 from server.data.paths import default_data_dir
-from server.hub import MIN_WEIGHTS_INTERVAL, Cursor, Hub
+from server.hub import Hub
+from server.rations import MIN_WEIGHTS_INTERVAL
 from server.runlog import RunLog
 from server.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
@@ -43,10 +45,10 @@ def test_biases_are_float32_exactly_and_zeros_need_no_scale() -> None:
 
 def test_a_phones_weights_interval_shares_the_budget() -> None:
     hub = Hub(lambda: {}, weights_budget=2_500_000)
-    hub.weights_viewers = 1000
-    assert hub.weights_interval(110_000) == pytest.approx(44.0)  # 1,000 phones x 110 KB
-    hub.weights_viewers = 3
-    assert hub.weights_interval(110_000) == MIN_WEIGHTS_INTERVAL
+    hub.rations.weights_viewers = 1000
+    assert hub.rations.weights_interval(110_000) == pytest.approx(44.0)  # 1,000 phones x 110 KB
+    hub.rations.weights_viewers = 3
+    assert hub.rations.weights_interval(110_000) == MIN_WEIGHTS_INTERVAL
 
 
 def kinds(viewer: Any) -> list[str]:
@@ -154,7 +156,7 @@ def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
     deck, pad, phone = Cursor(), Cursor("envelope", weights=True), Cursor("envelope")
     for cursor in (deck, pad, phone):
         hub.pending(cursor)
-    hub.weights_viewers = 1
+    hub.rations.weights_viewers = 1
     log.set_weights({"seq": 0, "final": False, "layers": []})
     sent = [hub.pending(cursor) for cursor in (deck, pad, phone)]
     assert sent[0][-1] is sent[1][-1] is log.weights_message  # one encoding for all
