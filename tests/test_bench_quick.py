@@ -12,7 +12,7 @@ from support.live import REPO
 # Not bench.venue: it needs root and network namespaces, and shapes a link for minutes.
 BENCHMARKS = (
     *("throughput", "fanout", "click", "accuracy", "stage", "pace", "replay", "edges"),
-    "insides",
+    *("insides", "pause"),
 )
 
 
