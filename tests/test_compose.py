@@ -2,6 +2,7 @@
 images cannot be pulled), so every name it passes between its parts is checked instead,
 and the parts themselves run for real in tests/edge/ (deploy/nginx.conf included)."""
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Any
@@ -105,3 +106,23 @@ def test_the_gpu_override_adds_to_the_trainer_only() -> None:
     assert set(override["services"]) == {"trainer"}
     devices = override["services"]["trainer"]["deploy"]["resources"]["reservations"]["devices"]
     assert devices[0]["capabilities"] == ["gpu"]
+
+
+def test_the_edges_keep_their_addresses_across_restarts() -> None:
+    # nginx resolves its upstreams once, at its start: an edge restarted at a new address
+    # would get no request again.
+    subnets = COMPOSE["networks"]["default"]["ipam"]["config"]
+    network = ipaddress.ip_network(subnets[0]["subnet"])
+    addresses = []
+    for name, service in OUR_SERVICES.items():
+        if service["command"][0] == "edge":
+            address = ipaddress.ip_address(service["networks"]["default"]["ipv4_address"])
+            assert address in network, name
+            addresses.append(address)
+    assert len(set(addresses)) == len(addresses) == 2
+
+
+def test_the_proxy_gives_up_on_a_gone_edge_in_seconds() -> None:
+    site = (REPO / "deploy" / "nginx.conf").read_text()
+    timeout = re.search(r"proxy_connect_timeout\s+(\d+)s;", site)
+    assert timeout is not None and int(timeout.group(1)) <= 5
