@@ -4,6 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from server.cli import build_parser, settings_from
+from server.config import Settings
 from support.live import REPO
 
 
@@ -35,3 +39,20 @@ def test_a_short_token_is_refused(tmp_path: Path) -> None:
     result = loopcast("serve", "--token", "short", "--data-dir", str(tmp_path))
     assert result.returncode == 2
     assert "at least 16 characters" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "edge"])
+def test_the_trainers_two_urls_come_from_their_flags(command: str) -> None:
+    args = build_parser().parse_args(
+        [command, "--trainer-url", "http://trainer:8000", "--presenter-url", "http://stage:8000"]
+    )
+    settings = settings_from(args)
+    assert (settings.trainer_url, settings.presenter_url) == (
+        "http://trainer:8000",
+        "http://stage:8000",
+    )
+
+
+def test_a_server_bound_to_all_interfaces_names_an_address_others_can_reach() -> None:
+    assert Settings(host="0.0.0.0", port=8123).own_url not in ("http://0.0.0.0:8123", "")
+    assert Settings(host="127.0.0.1", port=8123).own_url == "http://127.0.0.1:8123"
