@@ -35,8 +35,6 @@ class Reader:
     def __init__(self, redis: Redis, hub: Hub, trainer: Trainer) -> None:
         self.redis, self.hub, self.trainer = redis, hub, trainer
         self.edge = EdgeLog(hub)
-        # The trainer's URLs given to the edge; else the ones the trainer publishes.
-        self.given = (trainer.url, trainer.presenter_url)
         self.server: dict[str, Any] = {}  # the trainer's status, as it last wrote it
         self.connected = False
         self.ready = False  # has read Redis once
@@ -133,6 +131,4 @@ class Reader:
             server = None  # not the trainer's: the status stays as it was
         if isinstance(server, dict):
             self.server = server
-            url, presenter_url = self.given
-            self.trainer.url = url or str(self.server.get("url", ""))
-            self.trainer.presenter_url = presenter_url or str(self.server.get("presenter_url", ""))
+            self.trainer.learn(server)

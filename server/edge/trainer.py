@@ -29,11 +29,17 @@ class Answer:
 
 class Trainer:
     def __init__(self, url: str, presenter_url: str) -> None:
-        # Both set from the trainer's own status in Redis when not given.
+        self._given = (url, presenter_url)  # to this edge; else `learn` takes the trainer's
         self.url = url  # where this edge reaches it
         self.presenter_url = presenter_url  # where a browser does, where that differs
         self._client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS)
         self._answers: dict[str, asyncio.Future[Answer]] = {}
+
+    def learn(self, status: dict[str, Any]) -> None:
+        """The URLs the trainer publishes with its status, where this edge was given none."""
+        url, presenter_url = self._given
+        self.url = url or str(status.get("url", ""))
+        self.presenter_url = presenter_url or str(status.get("presenter_url", ""))
 
     @property
     def public_url(self) -> str:
