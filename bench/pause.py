@@ -4,9 +4,10 @@ pause between them, slept or spun (the CPU kept busy), of 2, 20 and 250 ms (a pa
 waits 250 ms); each row is the mean step time in bursts over the mean step time without
 pauses (1.0: no cost), and the first step after a pause over a steady step.
 
-If spinning costs as much as sleeping, the cost is not the CPU's sleep states but time
-itself: on a shared virtual machine other tenants refill the caches meanwhile, and no
-pacing that pauses can avoid it. On a GPU (`--device cuda`) each step is synchronised.
+If spinning costs as much as sleeping, the cost is not the CPU's sleep states but the time
+away from the working set (on a shared virtual machine, most likely other tenants filling
+the caches meanwhile), and no pacing that pauses can avoid it. On a GPU (`--device cuda`)
+each step is synchronised.
 Run: .venv/bin/python -m bench.pause [--quick] [--device cpu|cuda] [--burst 12]
 """
 

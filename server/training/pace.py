@@ -8,10 +8,11 @@ counted, so speeds and durations can still be reported as the device's own.
 import time
 from collections.abc import Callable
 
-# Run ahead this far before waiting: each wake-up costs a cold start (on this CPU about 2-3
-# ms of caches refilled, measured with bench.pace), so few, longer waits keep a paced run's
-# samples/s nearer the device's: 0.66-0.74 of the unpaced run's with 0.1 s, 0.79-0.88 with
-# 0.25 s. A phone is woken 4 times a second (hub.ENVELOPE_INTERVAL): it sees no difference.
+# Run ahead this far before waiting: the steps after each wait run cold (bench.pause; a few
+# ms a wait on a shared CPU), so few, longer waits keep a paced run's samples/s nearer the
+# device's (bench.pace: 0.1 s gave 0.66-0.74 of the unpaced run's, 0.25 s 0.79-0.88, on one
+# quiet afternoon; docs/benchmarks.md). Phones are woken 4 times a second
+# (hub.ENVELOPE_INTERVAL): they see no difference.
 MIN_WAIT = 0.25
 
 
