@@ -17,6 +17,7 @@ from tests.browser.test_envelope import sockets
 
 DIGIT_SLIDE, PROGRESS_SLIDE = 8, 6
 VERDICT = "() => document.querySelector('.lc-draw-verdict')?.textContent ?? ''"
+STATUS = "() => document.querySelector('.lc-draw-status')?.textContent ?? ''"
 # Painted pixels (not black) of every gallery image: the images came and were drawn.
 PAINTED = """() => [...document.querySelectorAll('.lc-mistake-image')].map((canvas) => {
   const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
@@ -66,7 +67,9 @@ def test_a_seven_drawn_on_a_phone_is_read_by_the_model_after_two_epochs(
     wait_for(phone, f"() => loopcast.buffer.active?.id === {run['id']}")
     wait_for(phone, "() => loopcast.buffer.active.weights?.final")
     assert "weights=1" in urls[-1] and f"run={run['id']}" in urls[-1]  # resumed, with weights
-    status = phone.locator(".lc-draw-status").inner_text()
+    # The panel decodes the weights (inflate: a promise) before it names them.
+    wait_for(phone, f"() => !({STATUS})().startsWith('Waiting for the model')")
+    status = phone.evaluate(STATUS)
     assert status == f"The model at batch {run['last_seq']} of run {run['id']} (mlp)."
     assert phone.evaluate(VERDICT) == "Draw a digit with your finger."
     draw_seven(phone)
