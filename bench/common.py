@@ -5,10 +5,12 @@ Each benchmark prints a table and, with `--json PATH`, writes its figures for CI
 """
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -28,6 +30,14 @@ def parser(description: str) -> argparse.ArgumentParser:
     return args
 
 
+def scratch_dir(prefix: str) -> Path:
+    """A temporary folder, removed when the benchmark exits: each run's database, logs and
+    data would otherwise pile up in /tmp (a server's log reaches the error if it fails)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def data_dir(args: argparse.Namespace) -> Path:
     """Real MNIST unless `--quick`; a generated dataset in a temporary folder for `--quick`."""
     # Here, not at the top: they load torch, which bench.viewers' crowds do not need.
@@ -37,7 +47,7 @@ def data_dir(args: argparse.Namespace) -> Path:
     if args.data_dir is not None:
         return Path(args.data_dir)
     if args.quick:
-        folder = Path(tempfile.mkdtemp(prefix="loopcast-bench-"))
+        folder = scratch_dir("loopcast-bench-")
         write_synthetic_dataset(folder, "mnist", train=QUICK_TRAIN, test=QUICK_TEST, seed=1)
         return folder
     folder = default_data_dir()

@@ -3,14 +3,13 @@
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.common import cpu_seconds, raise_fd_limit
+from bench.common import cpu_seconds, raise_fd_limit, scratch_dir
 from support.live import LiveServer
 
 LOOPBACK = "127.0.0.1"
@@ -20,7 +19,7 @@ def start_server(folder: Path, standin_rate: float = 0, host: str = LOOPBACK) ->
     """A real `loopcast serve` on a free port of `host`, on the GPU when there is one, or
     with the stand-in worker making up `standin_rate` batches a second."""
     raise_fd_limit()
-    workdir = Path(tempfile.mkdtemp(prefix="loopcast-bench-server-"))
+    workdir = scratch_dir("loopcast-bench-server-")
     env = {"LOOPCAST_DEVICE": "auto", "LOOPCAST_HOST": host}
     if standin_rate:
         env["LOOPCAST_STANDIN_RATE"] = str(standin_rate)

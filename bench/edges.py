@@ -13,12 +13,10 @@ Run: .venv/bin/python -m bench.edges [--quick] [--viewers 1000] [--standin-rate 
          [--seconds 8] [--detail full|envelope] [--batch-size 512] [--edges 2]
 """
 
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import cpu_seconds, data_dir, parser, raise_fd_limit, report
+from bench.common import cpu_seconds, data_dir, parser, raise_fd_limit, report, scratch_dir
 from bench.crowd import Crowd, wait_run, wait_viewers
 from bench.fanout import idle_memory
 from bench.stage import standin_config
@@ -109,7 +107,7 @@ def main() -> None:
     seconds = args.seconds or (2 if args.quick else 8)
     config = standin_config(args.standin_rate, seconds, args.batch_size)
     raise_fd_limit()
-    workdir = Path(tempfile.mkdtemp(prefix="loopcast-bench-edges-"))
+    workdir = scratch_dir("loopcast-bench-edges-")
     redis_server = RedisServer(workdir).start()
     folder = data_dir(args)
     env = {"LOOPCAST_STANDIN_RATE": str(args.standin_rate), "LOOPCAST_REDIS": redis_server.url}

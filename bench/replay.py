@@ -12,12 +12,10 @@ Run: .venv/bin/python -m bench.replay [--quick]
 import json
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import data_dir, parser, report
+from bench.common import data_dir, parser, report, scratch_dir
 from bench.crowd import start_server
 from support.live import LiveServer
 from support.recordings import made_up_recording
@@ -61,7 +59,7 @@ def replay(live: LiveServer, run_id: int, speed: float, recorded_s: float) -> di
 def main() -> None:
     options = parser(__doc__ or "").parse_args()
     epochs, seconds = (5, 6.0) if options.quick else (50, 60.0)
-    folder = Path(tempfile.mkdtemp(prefix="loopcast-bench-replay-"))
+    folder = scratch_dir("loopcast-bench-replay-")
     file = folder / "recording.json"
     made_up = made_up_recording(epochs, STEPS_PER_EPOCH, seconds)
     file.write_text(json.dumps(made_up, separators=(",", ":")))
