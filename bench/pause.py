@@ -4,10 +4,14 @@ pause between them, slept or spun (the CPU kept busy), of 2, 20 and 250 ms (a pa
 waits 250 ms); each row is the mean step time in bursts over the mean step time without
 pauses (1.0: no cost), and the first step after a pause over a steady step.
 
-If spinning costs as much as sleeping, the cost is not the CPU's sleep states but the time
-away from the working set (on a shared virtual machine, most likely other tenants filling
-the caches meanwhile), and no pacing that pauses can avoid it. On a GPU (`--device cuda`)
-each step is synchronised.
+Two probes say what goes cold. "spin, touching the model" reads every parameter, gradient
+and optimiser state during the pause, so the model's own memory stays warm. "kernels" runs
+one kind of work alone with the same 250 ms pauses: a matmul (compute-bound), an
+elementwise multiply of 800 KB (memory-bound) and plain Python. If the step stays slow with
+its model kept warm, and only the memory-bound kernel is slow after a pause, then what goes
+cold is the memory each step allocates afresh, held in a cache other tenants of a shared
+virtual machine fill meanwhile (likely; not provable from inside the machine). No pacing
+that pauses can avoid that. On a GPU (`--device cuda`) each step is synchronised.
 Run: .venv/bin/python -m bench.pause [--quick] [--device cpu|cuda] [--burst 12]
 """
 
@@ -27,12 +31,46 @@ from server.training.loop import build_optimizer
 from server.training.models import seed_mlp
 
 PAUSES = (0.002, 0.02, 0.25)
+PACED_WAIT = 0.25  # server.training.pace.MIN_WAIT
 
 
-def spin(seconds: float) -> None:
+def spin(seconds: float, touch: Callable[[], None] = lambda: None) -> None:
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
-        pass
+        touch()
+
+
+def timed(work: Callable[[], None], device: torch.device) -> Callable[[], float]:
+    def run() -> float:
+        started = time.perf_counter()
+        work()
+        synchronize(device)  # sync point: each piece of work timed whole
+        return time.perf_counter() - started
+
+    return run
+
+
+def after_pauses(
+    run: Callable[[], float], pause: Callable[[], None], bursts: int, burst: int, steady: float
+) -> dict[str, float]:
+    """`bursts` bursts of `burst` runs, `pause()` before each, against a `steady` run."""
+    timings = []
+    for _ in range(bursts):
+        pause()
+        timings.append([run() for _ in range(burst)])
+    mean = statistics.mean(t for one in timings for t in one)
+    first = statistics.median(one[0] for one in timings)
+    return {
+        "step_vs_steady": round(mean / steady, 3),
+        "first_step_ms": round(first * 1000, 2),
+        "first_vs_steady": round(first / steady, 2),
+    }
+
+
+def steady_time(run: Callable[[], float], warm: int, count: int) -> float:
+    for _ in range(warm):
+        run()
+    return statistics.mean(run() for _ in range(count))
 
 
 def main() -> None:
@@ -46,41 +84,67 @@ def main() -> None:
     optimizer = build_optimizer(TrainConfig(), model)
     images = torch.randn(64, 1, 28, 28, device=device)
     labels = torch.randint(0, 10, (64,), device=device)
-    bursts = 10 if options.quick else 40
+    bursts, burst = (10 if options.quick else 40), options.burst
 
-    def step() -> float:
-        started = time.perf_counter()
+    def train_step() -> None:
         optimizer.zero_grad()
         nn.functional.cross_entropy(model(images), labels).backward()  # type: ignore[no-untyped-call]
         optimizer.step()
-        synchronize(device)  # sync point: each step timed whole
-        return time.perf_counter() - started
 
-    def in_bursts(pause: Callable[[], None]) -> list[list[float]]:
-        timings = []
-        for _ in range(bursts):
-            pause()
-            timings.append([step() for _ in range(options.burst)])
-        return timings
+    @torch.no_grad()
+    def touch_the_model() -> None:
+        for tensor in model.parameters():
+            tensor.sum()
+            if tensor.grad is not None:
+                tensor.grad.sum()
+        for state in optimizer.state.values():
+            for value in state.values():
+                if isinstance(value, torch.Tensor):
+                    value.sum()
 
-    for _ in range(300):  # warm
-        step()
-    steady = statistics.mean(step() for _ in range(bursts * options.burst))
+    step = timed(train_step, device)
+    steady = steady_time(step, 300, bursts * burst)
     rows: dict[str, Any] = {}
     for kind, wait in (("sleep", time.sleep), ("spin", spin)):
         for seconds in PAUSES:
-            timings = in_bursts(functools.partial(wait, seconds))
-            mean = statistics.mean(t for burst in timings for t in burst)
-            first = statistics.median(burst[0] for burst in timings)
-            rows[f"{kind} {seconds * 1000:g} ms"] = {
-                "step_vs_steady": round(mean / steady, 3),
-                "first_step_ms": round(first * 1000, 2),
-                "first_vs_steady": round(first / steady, 2),
-            }
+            pause = functools.partial(wait, seconds)
+            rows[f"{kind} {seconds * 1000:g} ms"] = after_pauses(step, pause, bursts, burst, steady)
+    pause = functools.partial(spin, PACED_WAIT, touch_the_model)
+    rows["spin 250 ms, touching the model"] = after_pauses(step, pause, bursts, burst, steady)
+
+    left = torch.randn(64, 784, device=device)
+    right = torch.randn(784, 256, device=device)
+    values = torch.randn(200_000, device=device)  # 800 KB, and as much again for each result
+
+    def matmul() -> None:
+        for _ in range(4):
+            torch.mm(left, right)
+
+    def elementwise() -> None:
+        for _ in range(4):
+            values.mul(1.0001)
+
+    def python() -> None:
+        sum(range(20_000))
+
+    kernels = {"matmul": matmul, "elementwise": elementwise, "python": python}
+    alone: dict[str, Any] = {}
+    for name, work in kernels.items():
+        run = timed(work, device)
+        steady_run = steady_time(run, 300, bursts * burst)
+        alone[name] = {"steady_ms": round(steady_run * 1000, 3)} | {
+            kind: after_pauses(run, functools.partial(wait, PACED_WAIT), bursts, burst, steady_run)
+            for kind, wait in (("sleep 250 ms", time.sleep), ("spin 250 ms", spin))
+        }
     report(
         options,
         "pause",
-        {"device": str(device), "steady_step_ms": round(steady * 1000, 3), "after": rows},
+        {
+            "device": str(device),
+            "steady_step_ms": round(steady * 1000, 3),
+            "after": rows,
+            "kernels": alone,
+        },
     )
 
 
