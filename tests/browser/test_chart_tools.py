@@ -3,6 +3,7 @@ Save PNG, the REPLAY badge and button, the readout against an overlaid run."""
 
 import base64
 import struct
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,21 @@ def finished_run(server: LiveServer, **config: Any) -> dict[str, Any]:
     return server.wait_run(run["id"])
 
 
-def canvas_pixels(page: Page) -> bytes:
-    """The loss chart's canvas as drawn (its PNG data URL), after the next frame."""
-    page.wait_for_timeout(100)  # the chart draws on the next animation frame
-    data: str = page.evaluate(f"() => document.querySelector('{CANVAS}').toDataURL()")
-    return data.encode()
+# The canvas two animation frames from now: the chart draws in a frame it asks for when
+# something changes, and a frame asked for later runs after it.
+AFTER_DRAW = f"""() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
+    () => done(document.querySelector('{CANVAS}').toDataURL()))))"""
+
+
+def canvas_pixels(page: Page, timeout: float = 30) -> bytes:
+    """The loss chart's canvas as drawn (its PNG data URL), once two reads a couple of frames
+    apart agree: a slow machine may not have drawn by the first."""
+    deadline = time.monotonic() + timeout
+    last: str = page.evaluate(AFTER_DRAW)
+    while (now := page.evaluate(AFTER_DRAW)) != last:
+        assert time.monotonic() < deadline, "the chart kept changing"
+        last = now
+    return now.encode()
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -43,7 +43,9 @@ def test_presenter_trains_and_the_audience_sees_the_same_points(
     wait_for(audience, "() => window.loopcast && loopcast.connection.state === 'open'")
 
     presenter.fill(".lc-controls input[name=epochs]", "3")
-    presenter.fill(".lc-controls input[name=pace_s]", "0")  # the slide's default paces to 20 s
+    # Paced to 8 s, not the slide's 20: unpaced, these few batches could all be drawn before
+    # the first read below on a slow machine, and the chart would seem not to grow.
+    presenter.fill(".lc-controls input[name=pace_s]", "8")
     presenter.click(".lc-train")
     wait_for(presenter, "() => loopcast.buffer.active && loopcast.buffer.active.series.length > 20")
     first = live_run(presenter)

@@ -60,23 +60,24 @@ def test_a_paced_run_streams_an_envelope_to_phones_and_every_point_to_the_deck(
     assert pace.input_value() == "20"  # the MNIST slide's frontmatter: pace: 20
     presenter.fill(".lc-controls input[name=epochs]", "2")
     presenter.fill(".lc-controls input[name=batch_size]", "16")
-    pace.fill("4")
+    pace.fill("8")  # epoch 1 ends at about 4 s: the mid-run caption shows for 4 s
     presenter.click(".lc-train")
     wait_for(presenter, "() => loopcast.buffer.active?.status === 'running'")
-    assert posts[-1]["pace_s"] == 4 and posts[-1]["epochs"] == 2
+    assert posts[-1]["pace_s"] == 8 and posts[-1]["epochs"] == 2
     run = deck_server.http.get("/api/runs").json()["runs"][0]
-    assert run["config"]["pace_s"] == 4
+    assert run["config"]["pace_s"] == 8
 
+    # After epoch 1, before the end (when it turns into "this run takes").
+    mid_run = "(c) => c.startsWith('paced to 8 s; unpaced: ') && c.includes(' samples/s on CPU')"
     for page in (presenter, audience):
-        page.wait_for_function(f"() => ({CAPTION})().includes(' samples/s on CPU')", timeout=30_000)
-        assert page.evaluate(CAPTION).startswith("paced to 4 s; unpaced: ")
+        page.wait_for_function(f"() => ({mid_run})(({CAPTION})())", timeout=30_000)
     wait_for(presenter, ENDED)
     wait_for(audience, ENDED)
     details = deck_server.wait_run(run["id"])
     for page in (presenter, audience):
         page.wait_for_function(f"() => ({CAPTION})().includes('this run takes')", timeout=10_000)
         caption = page.evaluate(CAPTION)
-        assert caption.startswith("paced to 4 s; unpaced, this run takes ")
+        assert caption.startswith("paced to 8 s; unpaced, this run takes ")
         assert caption.endswith(f" s on {details['device_name']}")
 
     # The deck holds every point; the phone holds buckets covering them all, once each.

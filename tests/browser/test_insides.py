@@ -83,7 +83,7 @@ def test_a_seven_drawn_on_a_phone_is_read_by_the_model_after_two_epochs(
     assert phone.locator(".lc-bar-label").all_inner_texts() == ["", "", ""]
     phone.click("button[data-panel=mnist]")  # the pad leaves the screen: so do the weights
     wait_for(phone, "() => loopcast.connection.state === 'open'")
-    for _ in range(50):  # the page's socket events reach us apart from its state: poll
+    for _ in range(300):  # the page's socket events reach us apart from its state: poll
         if "weights=1" not in urls[-1]:
             break
         phone.wait_for_timeout(100)

@@ -71,7 +71,8 @@ def test_a_viewer_resumes_on_the_other_edge_with_nothing_missing(
     with second.viewer(f"?since={seqs[-1]}&run={run['id']}") as resumed:
         snapshot = resumed.next_event()
         assert snapshot["since"] == seqs[-1]
-        resumed.until_status("finished")
+        if snapshot["info"]["status"] != "finished":  # a slow edge: it may have ended
+            resumed.until_status("finished")
         seqs += resumed.seq
     assert seqs == list(range(1, 4 * 118 + 1))
 
