@@ -1,4 +1,8 @@
-"""The fan-out's cursor logic, in-process: order, completeness, one encoding per slice."""
+"""The fan-out's cursor logic, in-process: order, completeness, one encoding per slice.
+
+The streaming scenarios run on a virtual clock (support.virtualtime): their timers and
+sleeps keep their order and their times however busy the machine is.
+"""
 
 import asyncio
 import json
@@ -9,6 +13,7 @@ import pytest
 from server.cursor import Cursor
 from server.hub import Hub
 from server.runlog import RunLog
+from support.virtualtime import run as virtual_run
 
 
 def new_log(run_id: int = 1) -> RunLog:
@@ -96,7 +101,7 @@ def test_stream_resumes_after_since() -> None:
         task.cancel()
         return decode(sent)
 
-    snapshot, update = asyncio.run(scenario())
+    snapshot, update = virtual_run(scenario())
     assert snapshot["points"]["seq"] == list(range(13, 21))
     assert update["seq"] == [21, 22, 23]
 
@@ -149,7 +154,7 @@ def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
         assert sent()[-1] == [7, 8]
         assert 0.95 <= arrivals[-1][0] - held < 1.3, "the timer, an interval after the tick"
 
-    asyncio.run(scenario())
+    virtual_run(scenario())
 
 
 def test_a_large_crowd_gets_a_new_runs_snapshot_with_its_first_points(
@@ -184,7 +189,7 @@ def test_a_large_crowd_gets_a_new_runs_snapshot_with_its_first_points(
         task.cancel()
         assert (sent[-1]["type"], sent[-1]["run"]) == ("snapshot", 3)
 
-    asyncio.run(scenario())
+    virtual_run(scenario())
 
 
 def test_subscribe_counts_a_viewer_while_inside_and_stops_its_sender() -> None:
@@ -215,7 +220,7 @@ def test_subscribe_counts_a_viewer_while_inside_and_stops_its_sender() -> None:
                 raise RuntimeError("the connection's reader failed")
         assert hub.viewers == 0
 
-    asyncio.run(scenario())
+    virtual_run(scenario())
 
 
 def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
