@@ -1,17 +1,18 @@
 """What a pause costs the next training step: why a paced run's samples/s is below the
 unpaced run's on a shared CPU. The seed mlp trains in bursts of `--burst` steps with a
 pause between them, slept or spun (the CPU kept busy), of 2, 20 and 250 ms (a paced run
-waits 250 ms); each row is the mean step time in bursts over the mean step time without
-pauses (1.0: no cost), and the first step after a pause over a steady step.
+waits pace.MIN_WAIT, 250 ms); each row is the mean step time in bursts over the mean step
+time without pauses (1.0: no cost), and the first step after a pause over a steady step.
 
 Two probes say what goes cold. "spin, touching the model" reads every parameter, gradient
 and optimiser state during the pause, so the model's own memory stays warm. "kernels" runs
 one kind of work alone with the same 250 ms pauses: a matmul (compute-bound), an
 elementwise multiply of 800 KB (memory-bound) and plain Python. If the step stays slow with
-its model kept warm, and only the memory-bound kernel is slow after a pause, then what goes
-cold is the memory each step allocates afresh, held in a cache other tenants of a shared
-virtual machine fill meanwhile (likely; not provable from inside the machine). No pacing
-that pauses can avoid that. On a GPU (`--device cuda`) each step is synchronised.
+its model kept warm, and each torch kernel pays about the same extra time after a pause
+while plain Python pays none, then what goes cold is torch's own path to each kernel (its
+code and working memory), held in caches other tenants of a shared virtual machine fill
+meanwhile (likely; not provable from inside the machine). No pacing that pauses can avoid
+that. On a GPU (`--device cuda`) each step is synchronised.
 Run: .venv/bin/python -m bench.pause [--quick] [--device cpu|cuda] [--burst 12]
 """
 
@@ -29,9 +30,9 @@ from server.training.config import TrainConfig
 from server.training.devices import cpu_threads, synchronize
 from server.training.loop import build_optimizer
 from server.training.models import seed_mlp
+from server.training.pace import MIN_WAIT
 
 PAUSES = (0.002, 0.02, 0.25)
-PACED_WAIT = 0.25  # server.training.pace.MIN_WAIT
 
 
 def spin(seconds: float, touch: Callable[[], None] = lambda: None) -> None:
@@ -109,8 +110,9 @@ def main() -> None:
         for seconds in PAUSES:
             pause = functools.partial(wait, seconds)
             rows[f"{kind} {seconds * 1000:g} ms"] = after_pauses(step, pause, bursts, burst, steady)
-    pause = functools.partial(spin, PACED_WAIT, touch_the_model)
-    rows["spin 250 ms, touching the model"] = after_pauses(step, pause, bursts, burst, steady)
+    pause = functools.partial(spin, MIN_WAIT, touch_the_model)
+    waited = f"{MIN_WAIT * 1000:g} ms"
+    rows[f"spin {waited}, touching the model"] = after_pauses(step, pause, bursts, burst, steady)
 
     left = torch.randn(64, 784, device=device)
     right = torch.randn(784, 256, device=device)
@@ -133,8 +135,8 @@ def main() -> None:
         run = timed(work, device)
         steady_run = steady_time(run, 300, bursts * burst)
         alone[name] = {"steady_ms": round(steady_run * 1000, 3)} | {
-            kind: after_pauses(run, functools.partial(wait, PACED_WAIT), bursts, burst, steady_run)
-            for kind, wait in (("sleep 250 ms", time.sleep), ("spin 250 ms", spin))
+            kind: after_pauses(run, functools.partial(wait, MIN_WAIT), bursts, burst, steady_run)
+            for kind, wait in ((f"sleep {waited}", time.sleep), (f"spin {waited}", spin))
         }
     report(
         options,

@@ -27,6 +27,7 @@ from torch.utils.data import DataLoader, Subset
 from bench.common import data_dir, median, parser, report
 from server.training.batches import ResidentBatches, torchvision_dataset
 from server.training.config import ModelName, TrainConfig
+from server.training.devices import synchronize
 from server.training.loop import EpochResult, build_optimizer, train, warm_up
 from server.training.models import build_model
 from server.training.protocol import WorkerOptions
@@ -34,11 +35,6 @@ from server.training.resident import ResidentData
 from server.training.worker import PipeSink, Worker
 
 CNN_IMAGES = 10_000
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 def classic(folder: Path, config: TrainConfig, images: int, device: torch.device) -> float:
@@ -94,14 +90,14 @@ def bound(worker: Worker, config: TrainConfig, data: ResidentData) -> float:
     optimizer = build_optimizer(config, model)
     criterion = nn.CrossEntropyLoss()
     batch_x, batch_y = data.train_x[: config.batch_size], data.train_y[: config.batch_size]
-    sync(device)
+    synchronize(device)
     started = time.perf_counter()
     for _ in range(steps):
         optimizer.zero_grad()
         loss = criterion(model(batch_x), batch_y)
         loss.backward()
         optimizer.step()
-    sync(device)
+    synchronize(device)
     return steps * config.batch_size / (time.perf_counter() - started)
 
 
