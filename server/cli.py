@@ -7,6 +7,7 @@ import re
 import secrets
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -68,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="folder with the datasets (loopcast data fetch)")
     serve.add_argument("--db", help="SQLite file for the run history")
     serve.add_argument(
+        "--deck", help="a built Slidev deck to serve at / (the folder holding its index.html)"
+    )
+    serve.add_argument(
+        "--frame-ancestors",
+        nargs="+",
+        metavar="ORIGIN",
+        help="origins whose pages may show /embed/... in an iframe (default: 'self' only)",
+    )
+    serve.add_argument(
         "--redis", help="also write the run log into Redis for edges: redis://HOST:PORT/DB"
     )
     serve.add_argument(
@@ -103,10 +113,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "redis_ttl",
         "trainer_url",
         "presenter_url",
+        "frame_ancestors",
     )
     flags = {name: getattr(args, name, None) for name in names}
     if getattr(args, "data_dir", None) is not None:
         flags["data_dir"] = args.data_dir
+    if getattr(args, "deck", None) is not None:
+        flags["deck_dir"] = args.deck
     settings = Settings(**{name: value for name, value in flags.items() if value is not None})
     if not settings.token:
         settings.token = secrets.token_urlsafe(24)
@@ -121,9 +134,26 @@ def checked_settings(args: argparse.Namespace) -> Settings | None:
         return None
 
 
+def deck_problem(deck: Path) -> str | None:
+    """Why `--deck DIR` cannot be served, or None."""
+    if (deck / "index.html").is_file():
+        return None
+    if (deck / "dist" / "index.html").is_file():
+        return f"--deck {deck} holds no index.html; its build does: --deck {deck / 'dist'}"
+    what = "holds no index.html" if deck.is_dir() else "is not a folder"
+    return (
+        f"--deck {deck} {what}: build the deck first (`npx slidev build` in its folder writes "
+        "dist/) and name the folder with the built index.html"
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
     settings = checked_settings(args)
     if settings is None:
+        return 2
+    problem = deck_problem(settings.deck_dir) if args.deck is not None else None
+    if problem:
+        print(f"loopcast: {problem}", file=sys.stderr)
         return 2
     missing = missing_files(settings.data_dir, "mnist")
     if missing:

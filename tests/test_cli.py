@@ -8,7 +8,7 @@ import pytest
 
 from server.cli import build_parser, settings_from
 from server.config import Settings
-from support.live import REPO
+from support.live import REPO, LiveServer
 
 
 def loopcast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -56,3 +56,55 @@ def test_the_trainers_two_urls_come_from_their_flags(command: str) -> None:
 def test_a_server_bound_to_all_interfaces_names_an_address_others_can_reach() -> None:
     assert Settings(host="0.0.0.0", port=8123).own_url not in ("http://0.0.0.0:8123", "")
     assert Settings(host="127.0.0.1", port=8123).own_url == "http://127.0.0.1:8123"
+
+
+def test_a_deck_folder_without_index_html_is_refused_naming_it(tmp_path: Path) -> None:
+    deck = tmp_path / "my talk"
+    deck.mkdir()
+    result = loopcast("serve", "--deck", str(deck), "--data-dir", str(tmp_path), "--port", "0")
+    assert result.returncode == 2
+    assert f"--deck {deck} holds no index.html" in result.stderr
+    assert "loopcast presenter" not in result.stdout  # refused before anything started
+    assert "MNIST" not in result.stderr  # the deck is checked first: one problem at a time
+
+
+def test_a_deck_sources_folder_points_at_its_build(tmp_path: Path) -> None:
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "index.html").write_text("<!doctype html>")
+    result = loopcast("serve", "--deck", str(tmp_path), "--port", "0")
+    assert result.returncode == 2
+    assert f"--deck {tmp_path / 'dist'}" in result.stderr
+
+
+def test_a_missing_deck_folder_is_refused(tmp_path: Path) -> None:
+    result = loopcast("serve", "--deck", str(tmp_path / "nowhere"), "--port", "0")
+    assert result.returncode == 2
+    assert f"--deck {tmp_path / 'nowhere'} is not a folder" in result.stderr
+
+
+def test_serve_deck_serves_that_folder_at_the_root(
+    make_server: type[LiveServer], tmp_path: Path
+) -> None:
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    (deck / "index.html").write_text("<!doctype html><title>my own talk</title>")
+    server = make_server(flags=["--deck", str(deck)])
+    response = server.http.get("/")
+    assert response.status_code == 200 and "my own talk" in response.text
+
+
+def test_frame_ancestors_come_from_their_flag() -> None:
+    args = build_parser().parse_args(
+        ["serve", "--frame-ancestors", "https://slides.example", "http://localhost:3030"]
+    )
+    assert settings_from(args).frame_ancestors == [
+        "https://slides.example",
+        "http://localhost:3030",
+    ]
+    assert Settings().frame_ancestors == ["'self'"]
+
+
+def test_a_bad_frame_ancestor_is_refused_before_start(tmp_path: Path) -> None:
+    result = loopcast("serve", "--frame-ancestors", "https://slides.example/talk", "--port", "0")
+    assert result.returncode == 2
+    assert "https://slides.example/talk" in result.stderr and "no path" in result.stderr

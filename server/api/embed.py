@@ -1,0 +1,39 @@
+"""`/embed/{panel}`: one live panel alone, read-only, sized to its frame, for any slideware
+that shows an iframe. Which sites may frame it is `frame_ancestors` (CSP); the URL contract
+is in docs/protocol.md."""
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from server.api.deps import CurrentSettings
+from server.guards import content_security_policy
+
+# The panels of static/js/panels/index.js under their public names: the live chart is
+# `chart` (the registry's `mnist`, the deck's MNIST slide), the others keep their own.
+# static/js/embed.js reads the same names; tests/browser/test_embed.py checks they agree.
+PANELS = ("chart", "overview", "dataloader", "modes", "progress", "gpu", "digit")
+
+router = APIRouter(include_in_schema=False)
+
+
+def unknown_panel(panel: str) -> JSONResponse:
+    detail = f"no panel {panel!r} to embed: use /embed/NAME with one of {', '.join(PANELS)}"
+    return JSONResponse({"detail": detail, "panels": list(PANELS)}, status_code=404)
+
+
+@router.get("/embed", response_model=None)
+def embed_index() -> JSONResponse:
+    return unknown_panel("")
+
+
+@router.get("/embed/{panel}", response_model=None)
+def embed(panel: str, settings: CurrentSettings) -> Response:
+    if panel not in PANELS:
+        return unknown_panel(panel)
+    page = settings.static_dir / "embed.html"
+    if not page.is_file():
+        return HTMLResponse("no embed page in this loopcast's static folder", status_code=404)
+    headers = {"Content-Security-Policy": content_security_policy(settings.frame_ancestors)}
+    if settings.frame_ancestors == ["'self'"]:
+        headers["X-Frame-Options"] = "SAMEORIGIN"  # says the same, to browsers without CSP 2
+    return FileResponse(page, headers=headers)

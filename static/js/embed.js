@@ -1,0 +1,47 @@
+// An embed (/embed/{panel}): one live panel alone, read-only, filling its frame and following
+// the current run, for slideware that shows an iframe. The URL contract: docs/protocol.md.
+
+import { stateMessage } from './connection.js'
+import { setText } from './dom.js'
+import { fitChartHeight } from './fit.js'
+import { sharedLive } from './live.js'
+import { mountPanel } from './panels/index.js'
+
+// The URL's names are the registry's, but for the live chart's (server/api/embed.py lists them).
+/** @type {Record<string, string>} */
+const ALIASES = { chart: 'mnist' }
+const RESIZE_MS = 150
+
+const live = sharedLive('envelope') // an embed is one more viewer: the audience's stream
+const root = document.getElementById('lc-panel')
+const banner = document.getElementById('lc-banner')
+const name = decodeURIComponent(location.pathname.split('/').pop() ?? '')
+const panel = ALIASES[name] ?? name
+
+let stop = () => {}
+
+/** @param {number} chartHeight @returns {number} the panel's height */
+function mount(chartHeight) {
+  stop()
+  stop = mountPanel(panel, root, { ...live, presenter: false, chartHeight })
+  return root.offsetHeight
+}
+
+function fit() {
+  const height = fitChartHeight(mount, innerHeight)
+  if (height != null) mount(height)
+}
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let resizing
+addEventListener('resize', () => {
+  clearTimeout(resizing)
+  resizing = setTimeout(fit, RESIZE_MS)
+})
+live.connection.onState((state) => {
+  const message = stateMessage(state)
+  banner.hidden = !message
+  banner.classList.toggle('lc-banner-waiting', state === 'connecting')
+  setText(banner, message ?? '')
+})
+fit()
