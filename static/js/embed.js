@@ -19,18 +19,33 @@ const name = decodeURIComponent(location.pathname.split('/').pop() ?? '')
 const panel = ALIASES[name] ?? name
 
 let stop = () => {}
+let fitting = Promise.resolve()
 
-/** @param {number} chartHeight @returns {number} the panel's height */
+// The panel's height once laid out: after uPlot's microtasks, which size its charts.
+/** @param {number} chartHeight @returns {Promise<number>} */
 function mount(chartHeight) {
   stop()
   stop = mountPanel(panel, root, { ...live, presenter: false, chartHeight })
-  return root.offsetHeight
+  return new Promise((resolve) => setTimeout(() => resolve(root.offsetHeight)))
 }
 
+// One fit at a time: a resize during a fit waits for it. The guesses are not shown.
+let busy = false
+let fitted = 0 // the panel's height after the last fit
 function fit() {
-  const height = fitChartHeight(mount, innerHeight)
-  if (height != null) mount(height)
+  fitting = fitting.then(async () => {
+    busy = true
+    root.style.visibility = 'hidden'
+    const height = await fitChartHeight(mount, innerHeight)
+    fitted = height == null ? -1 : await mount(height)
+    root.style.visibility = ''
+    busy = false
+  })
 }
+// A panel with a chart that grows or shrinks after (a run's pace note appears) fits again.
+new ResizeObserver(() => {
+  if (!busy && fitted > 0 && root.offsetHeight !== fitted) fit()
+}).observe(root)
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let resizing

@@ -7,14 +7,14 @@ const GUESSES = [100, 200]
 
 /**
  * The chart height that makes the panel `frame` pixels tall; null for a panel with no chart.
- * @param {(chartHeight: number) => number} measure the panel's height at that chart height
+ * @param {(chartHeight: number) => Promise<number>} measure the panel's height at that chart height
  * @param {number} frame
- * @returns {number | null}
+ * @returns {Promise<number | null>}
  */
-export function fitChartHeight(measure, frame) {
+export async function fitChartHeight(measure, frame) {
   const [low, high] = GUESSES
-  const atLow = measure(low)
-  const slope = (measure(high) - atLow) / (high - low)
+  const atLow = await measure(low)
+  const slope = ((await measure(high)) - atLow) / (high - low)
   if (slope <= 0) return null
   return Math.max(MIN_CHART, Math.floor(low + (frame - atLow) / slope))
 }
