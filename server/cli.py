@@ -72,12 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--deck", help="a built Slidev deck to serve at / (the folder holding its index.html)"
     )
     serve.add_argument(
-        "--frame-ancestors",
-        nargs="+",
-        metavar="ORIGIN",
-        help="origins whose pages may show /embed/... in an iframe (default: 'self' only)",
-    )
-    serve.add_argument(
         "--redis", help="also write the run log into Redis for edges: redis://HOST:PORT/DB"
     )
     serve.add_argument(
@@ -97,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     edge.add_argument(
         "--presenter-url", help="the trainer's URL for browsers (default: as it publishes it)"
     )
+    for viewers in (serve, edge):  # both serve the embeds
+        viewers.add_argument(
+            "--frame-ancestors",
+            nargs="+",
+            metavar="ORIGIN",
+            help="origins whose pages may show /embed/... in an iframe (default: 'self' only)",
+        )
     add_data_parser(commands)
     add_runs_parser(commands)
     return parser
