@@ -2,11 +2,14 @@
 `loopcast runs export|import`."""
 
 import argparse
+import asyncio
+import functools
 import logging
 import re
 import secrets
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,12 @@ WS_MAX_MESSAGE = 64 * 1024
 # back with `?since=SEQ&run=ID` and misses nothing.
 WS_PING_INTERVAL = 20.0
 WS_PING_TIMEOUT = 20.0
+# A worker that is not warm by then gets a "warming up" line, so the wait is not silent.
+WARMING_NOTICE_SECONDS = 1.0
+WARM_POLL_SECONDS = 0.1
+
+Announcement = Coroutine[None, None, None]
+Announce = Callable[["FastAPI"], Announcement]
 
 
 class RedactTokens(logging.Filter):
@@ -168,10 +177,31 @@ def serve(args: argparse.Namespace) -> int:
     from server.app import create_app  # after the checks: fast errors, no server import cost
 
     base = settings.own_url
-    print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
-    print(f"loopcast audience:  {base}/watch", flush=True)
-    run_server(create_app(settings), settings)
+
+    async def announce(app: "FastAPI") -> None:
+        await worker_warm(app)
+        print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
+        print(f"loopcast audience:  {base}/watch", flush=True)
+
+    run_server(create_app(settings), settings, announce)
     return 0
+
+
+async def worker_warm(app: "FastAPI") -> None:
+    """Returns once the worker can train: a URL printed earlier would open on a deck whose
+    Train button answers 503. Says so when that takes a while, and why when it fails."""
+    manager = app.state.manager
+    loop = asyncio.get_running_loop()
+    notice_at, noticed, said_error = loop.time() + WARMING_NOTICE_SECONDS, False, None
+    while (state := manager.worker_state()) != "ready":
+        if not noticed and loop.time() >= notice_at:
+            print("loopcast: warming up the worker (dataset into memory, first step)", flush=True)
+            noticed = True
+        error = manager.worker_error()
+        if state == "restarting" and error and error != said_error:
+            print(f"loopcast: the worker failed, restarting it: {error}", flush=True)
+            said_error = error
+        await asyncio.sleep(WARM_POLL_SECONDS)
 
 
 def edge(args: argparse.Namespace) -> int:
@@ -186,17 +216,33 @@ def edge(args: argparse.Namespace) -> int:
 
     from server.edge.app import create_edge_app
 
-    print(f"loopcast edge: {settings.own_url}/watch", flush=True)
-    run_server(create_edge_app(settings), settings)
+    async def announce(_app: "FastAPI") -> None:
+        print(f"loopcast edge: {settings.own_url}/watch", flush=True)
+
+    run_server(create_edge_app(settings), settings, announce)
     return 0
 
 
-def run_server(app: "FastAPI", settings: Settings) -> None:
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn that runs `announce` once it listens: URLs printed before that are refused."""
+
+    def __init__(self, config: uvicorn.Config, announce: Callable[[], Announcement]) -> None:
+        super().__init__(config)
+        self.announce = announce
+        self.announcing: asyncio.Task[None] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)  # the app's lifespan, then the listening sockets
+        if not self.should_exit:
+            self.announcing = asyncio.create_task(self.announce())
+
+
+def run_server(app: "FastAPI", settings: Settings, announce: Announce) -> None:
     """uvicorn with the stream's limits and keepalive; the token kept out of its logs."""
     for logger in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(logger).addFilter(RedactTokens(settings.token))
     tune_for_streaming()  # after every import and the app: all that is frozen for good
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -207,6 +253,7 @@ def run_server(app: "FastAPI", settings: Settings) -> None:
         timeout_graceful_shutdown=5,
         log_level="info",
     )
+    AnnouncingServer(config, functools.partial(announce, app)).run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,14 +1,16 @@
 """The `loopcast` command's own checks, before any server starts."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from server.cli import build_parser, settings_from
 from server.config import Settings
-from support.live import REPO, LiveServer
+from support.live import REPO, TOKEN, LiveServer, free_port
 
 
 def loopcast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -108,3 +110,40 @@ def test_a_bad_frame_ancestor_is_refused_before_start(tmp_path: Path) -> None:
     result = loopcast("serve", "--frame-ancestors", "https://slides.example/talk", "--port", "0")
     assert result.returncode == 2
     assert "https://slides.example/talk" in result.stderr and "no path" in result.stderr
+
+
+def test_the_urls_are_printed_once_the_server_listens_and_the_worker_is_warm(
+    small_data: Path, tmp_path: Path
+) -> None:
+    """A presenter opens the printed URLs at once: they must answer, and Train must work."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "LOOPCAST_TOKEN": TOKEN,
+        "LOOPCAST_DATA_DIR": str(small_data),
+        "LOOPCAST_DB": str(tmp_path / "runs.db"),
+        "LOOPCAST_DEVICE": "cpu",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "server", "serve", "--port", str(port)]
+    with subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            printed = []
+            for line in process.stdout:  # pytest-timeout bounds the wait
+                printed.append(line.rstrip())
+                if line.startswith("loopcast presenter:"):
+                    break
+            # At once, as a presenter clicking the URL would: listening, and warm.
+            answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            assert answer.status_code == 200, answer.text
+            assert printed[-1] == f"loopcast presenter: http://127.0.0.1:{port}/?token={TOKEN}"
+            assert process.stdout.readline().rstrip() == (
+                f"loopcast audience:  http://127.0.0.1:{port}/watch"
+            )
+            assert all("presenter" not in line for line in printed[:-1]), printed
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
