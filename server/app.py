@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from server.api import demo, runs, status, ws
 from server.api.pages import mount_pages
+from server.api.precompressed import CompressedAnswers
 from server.config import Settings
 from server.gcpolicy import collect_when_idle
 from server.guards import HostGuard, SecurityHeaders
@@ -65,6 +66,8 @@ def serve_viewers(app: FastAPI, settings: Settings) -> None:
     app.state.settings = settings
     app.include_router(ws.router)
     mount_pages(app, settings)
+    if settings.built_pages:
+        app.add_middleware(CompressedAnswers)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostGuard, settings=settings)
 
