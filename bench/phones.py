@@ -8,7 +8,8 @@ HTTP/1.1 keep-alive connection (`Accept-Encoding: gzip, br`, as a phone's browse
 then opens the stream and waits for its first message. A request that finds its reused
 connection closed before any answer is sent again on a new one, as a browser does, and
 counted (`retries`). Prints one JSON line: per phone, the bytes and requests of the page,
-seconds from the scan to the first stream message, retries, and the error if it failed.
+seconds from the scan to the page's last byte and to the first stream message, retries,
+and the error if it failed.
 Connects to loopback or bench.venue's veth pair only; every phone gives up after `--timeout`.
 """
 
@@ -119,11 +120,12 @@ async def scan(
     assert parts.hostname is not None and parts.port is not None
     phone = Phone(parts.hostname, parts.port)
     started = time.monotonic()
-    result: dict[str, Any] = {"error": None}
+    result: dict[str, Any] = {"error": None, "page_s": None}
     try:
         async with asyncio.timeout(give_up):
             for path in paths:
                 await phone.get(path)
+            result["page_s"] = time.monotonic() - started
             phone.close()
             await phone.first_message(f"{url.replace('http', 'ws', 1)}{stream}")
     except Exception as error:  # a failed phone is a figure, not the end of the bench

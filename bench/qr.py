@@ -26,7 +26,7 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from bench.common import data_dir, median, parser, percentiles, report
+from bench.common import cpu_seconds, data_dir, median, parser, percentiles, report
 from bench.crowd import start_server
 from bench.venue import IN_VENUE, SHAPER, namespaces_refused, shaper_counts, venue_link
 from bench.viewers import VENUE_SERVER
@@ -65,9 +65,10 @@ def hall(live: LiveServer, paths: list[str], phones: int, over: float) -> dict[s
     """`phones` phones in the venue fetch `paths`, then the stream; their figures."""
     command = [*IN_VENUE, sys.executable, "-m", "bench.phones", "--url", live.url]
     command += ["--count", str(phones), "--over", str(over), "--paths", *paths]
-    before = shaper_counts()
+    assert live.process is not None
+    before, cpu = shaper_counts(), cpu_seconds(live.process.pid)
     out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
-    after = shaper_counts()
+    after, cpu = shaper_counts(), cpu_seconds(live.process.pid) - cpu
     results: list[dict[str, Any]] = json.loads(out.stdout)
     failed = [result for result in results if result["error"]]
     per_phone = round(median([result["bytes"] for result in results]))
@@ -78,6 +79,10 @@ def hall(live: LiveServer, paths: list[str], phones: int, over: float) -> dict[s
         "bytes_per_phone": per_phone,
         "requests_per_phone": len(paths),
         "scan_to_stream_s": seconds,
+        "scan_to_page_s": percentiles(
+            [result["page_s"] for result in results if result["page_s"] is not None], 2
+        ),
+        "server_cpu_s": round(cpu, 1),
         "failed": len(failed),
         "errors": sorted({result["error"] for result in failed})[:5],
         "sent_again": sum(result["retries"] for result in results),

@@ -1,14 +1,16 @@
 """The `loopcast` command's own checks, before any server starts."""
 
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from server.cli import build_parser, settings_from
 from server.config import Settings
-from support.live import REPO
+from support.live import REPO, LiveServer
 
 
 def loopcast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -56,3 +58,18 @@ def test_the_trainers_two_urls_come_from_their_flags(command: str) -> None:
 def test_a_server_bound_to_all_interfaces_names_an_address_others_can_reach() -> None:
     assert Settings(host="0.0.0.0", port=8123).own_url not in ("http://0.0.0.0:8123", "")
     assert Settings(host="127.0.0.1", port=8123).own_url == "http://127.0.0.1:8123"
+
+
+def test_the_keep_alive_setting_reaches_uvicorn(make_server: type[LiveServer]) -> None:
+    """An idle connection is kept LOOPCAST_KEEP_ALIVE_S, then closed (2 s here; 75 by default,
+    so that a phone still receiving a page on a saturated link keeps its connection)."""
+    assert Settings().keep_alive_s == 75
+    live = make_server(LOOPCAST_KEEP_ALIVE_S="2")
+    request = f"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", live.port), timeout=10) as sock:
+        for idle in (0.0, 1.0):  # kept: the second request is answered on the same connection
+            time.sleep(idle)
+            sock.sendall(request)
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(3.0)
+        assert sock.recv(65536) == b""  # closed by the server

@@ -125,6 +125,15 @@ def test_hashed_assets_are_kept_for_good_and_the_rest_revalidated(live: LiveServ
     assert plain.content == b"no copies of me"
 
 
+def test_a_file_rebuilt_is_served_anew(live: LiveServer) -> None:
+    """Files are held in memory once read, but only while unchanged on disk."""
+    static = Path(live.env["LOOPCAST_STATIC_DIR"])
+    assert raw(live, "/static/plain.txt").content == b"no copies of me"
+    (static / "plain.txt").write_bytes(b"rebuilt, longer than before")
+    assert raw(live, "/static/plain.txt").content == b"rebuilt, longer than before"
+    (static / "plain.txt").write_bytes(b"no copies of me")
+
+
 def test_head_says_what_get_would_send(live: LiveServer) -> None:
     got = raw(live, ASSET, **{"accept-encoding": "gzip"})
     head = raw(live, ASSET, "HEAD", **{"accept-encoding": "gzip"})
