@@ -8,7 +8,8 @@ HTTP/1.1 keep-alive connection (`Accept-Encoding: gzip, br`, as a phone's browse
 then opens the stream and waits for its first message. A request that finds its reused
 connection closed before any answer is sent again on a new one, as a browser does, and
 counted (`retries`). Prints one JSON line: per phone, the bytes and requests of the page,
-seconds from the scan to the page's last byte and to the first stream message, retries,
+seconds from the scan to the page's last byte, to the stream's handshake answered and to its
+first message, retries,
 and the error if it failed.
 Connects to loopback or bench.venue's veth pair only; every phone gives up after `--timeout`.
 """
@@ -99,15 +100,18 @@ class Phone:
             elif isinstance(event, h11.ConnectionClosed):
                 raise RuntimeError(f"{path}: closed mid-answer")
 
-    async def first_message(self, url: str) -> None:
-        """The stream's handshake on a connection of its own, until its first frame."""
+    async def first_message(self, url: str) -> float:
+        """The stream's handshake on a connection of its own, until its first frame; returns
+        when the handshake was answered (time.monotonic())."""
         reader, writer = await asyncio.open_connection(self.host, self.port)
         try:
             writer.write(handshake(url))
             head = await reader.readuntil(b"\r\n\r\n")
             if not head.startswith(b"HTTP/1.1 101"):
                 raise RuntimeError(f"stream refused: {head.splitlines()[0]!r}")
+            upgraded = time.monotonic()
             await reader.readexactly(2)  # a frame's first two bytes: the first message
+            return upgraded
         finally:
             writer.close()
 
@@ -120,14 +124,15 @@ async def scan(
     assert parts.hostname is not None and parts.port is not None
     phone = Phone(parts.hostname, parts.port)
     started = time.monotonic()
-    result: dict[str, Any] = {"error": None, "page_s": None}
+    result: dict[str, Any] = {"error": None, "page_s": None, "upgraded_s": None}
     try:
         async with asyncio.timeout(give_up):
             for path in paths:
                 await phone.get(path)
             result["page_s"] = time.monotonic() - started
             phone.close()
-            await phone.first_message(f"{url.replace('http', 'ws', 1)}{stream}")
+            upgraded = await phone.first_message(f"{url.replace('http', 'ws', 1)}{stream}")
+            result["upgraded_s"] = upgraded - started
     except Exception as error:  # a failed phone is a figure, not the end of the bench
         result["error"] = f"{type(error).__name__}: {error}"[:200]
     finally:

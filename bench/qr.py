@@ -19,6 +19,7 @@ Run (as root): .venv/bin/python -m bench.qr [--quick] [--phones 100,1000] [--ove
 """
 
 import json
+import resource
 import subprocess
 import sys
 from functools import partial
@@ -61,14 +62,24 @@ def browse(live: LiveServer) -> dict[str, Load]:
             browser.close()
 
 
-def hall(live: LiveServer, paths: list[str], phones: int, over: float) -> dict[str, Any]:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def hall(
+    live: LiveServer, paths: list[str], phones: int, over: float, give_up: float
+) -> dict[str, Any]:
     """`phones` phones in the venue fetch `paths`, then the stream; their figures."""
     command = [*IN_VENUE, sys.executable, "-m", "bench.phones", "--url", live.url]
-    command += ["--count", str(phones), "--over", str(over), "--paths", *paths]
+    command += ["--count", str(phones), "--over", str(over), "--timeout", str(give_up)]
+    command += ["--paths", *paths]
     assert live.process is not None
     before, cpu = shaper_counts(), cpu_seconds(live.process.pid)
-    out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+    children = children_cpu()
+    out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=give_up + 60)
     after, cpu = shaper_counts(), cpu_seconds(live.process.pid) - cpu
+    phones_cpu = children_cpu() - children
     results: list[dict[str, Any]] = json.loads(out.stdout)
     failed = [result for result in results if result["error"]]
     per_phone = round(median([result["bytes"] for result in results]))
@@ -79,10 +90,14 @@ def hall(live: LiveServer, paths: list[str], phones: int, over: float) -> dict[s
         "bytes_per_phone": per_phone,
         "requests_per_phone": len(paths),
         "scan_to_stream_s": seconds,
-        "scan_to_page_s": percentiles(
-            [result["page_s"] for result in results if result["page_s"] is not None], 2
-        ),
+        **{
+            f"scan_to_{name}_s": percentiles(
+                [result[f"{name}_s"] for result in results if result[f"{name}_s"] is not None], 2
+            )
+            for name in ("page", "upgraded")
+        },
         "server_cpu_s": round(cpu, 1),
+        "phones_cpu_s": round(phones_cpu, 1),  # the harness: it should not be the bottleneck
         "failed": len(failed),
         "errors": sorted({result["error"] for result in failed})[:5],
         "sent_again": sum(result["retries"] for result in results),
@@ -115,6 +130,7 @@ def main() -> None:
     options = parser(__doc__ or "")
     options.add_argument("--phones", help="crowds, comma-separated (default 100,1000)")
     options.add_argument("--over", type=float, default=2.0, help="seconds the scans spread over")
+    options.add_argument("--give-up", type=float, default=300.0, help="seconds, per phone")
     options.add_argument("--cases", help=f"comma-separated, of: {', '.join(CASES)}")
     args = options.parse_args()
     crowds = [int(n) for n in (args.phones or ("20" if args.quick else "100,1000")).split(",")]
@@ -134,7 +150,7 @@ def main() -> None:
             try:
                 loads = browse(live)
                 paths = [fetch.path for fetch in loads["watch"].network]
-                halls = [hall(live, paths, phones, args.over) for phones in crowds]
+                halls = [hall(live, paths, n, args.over, args.give_up) for n in crowds]
             finally:
                 live.stop()
             cases[name] = {

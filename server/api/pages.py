@@ -1,7 +1,9 @@
 """The deck at `/`, the audience page at `/watch`, and their static files: as built
 (static/dist, slides/dist; precompressed, hashed) where a build exists, else the sources."""
 
+from functools import cache
 from html import escape
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -47,8 +49,14 @@ async def static_page(request: Request, settings: Settings, name: str) -> Respon
     """static/dist/NAME as built, else static/NAME as it is (a checkout not built)."""
     built = settings.static_dir / BUILT
     if settings.built_pages and (built / name).is_file():
-        return await PrecompressedFiles(directory=built).get_response(name, request.scope)
+        return await built_files(built).get_response(name, request.scope)
     page = settings.static_dir / name
     if not page.is_file():
         return HTMLResponse(f"no page at {escape(str(page))}", status_code=404)
     return FileResponse(page)
+
+
+@cache
+def built_files(folder: Path) -> PrecompressedFiles:
+    """One per folder, for the files it holds in memory."""
+    return PrecompressedFiles(directory=folder)

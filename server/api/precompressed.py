@@ -10,6 +10,7 @@ client's encoding to another. JSON answers are gzipped as they are sent (Compres
 
 import os
 import re
+import stat
 from email.utils import formatdate
 from pathlib import PurePath
 
@@ -85,6 +86,18 @@ class PrecompressedFiles(StaticFiles):
         self.held: dict[str, tuple[int, int, bytes]] = {}
         self.held_bytes = 0
 
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        # A file is looked up here, not in a worker thread as StaticFiles does: a stat on
+        # local disk takes microseconds, a thread hop many times that, per request of a hall.
+        if scope["method"] in ("GET", "HEAD"):
+            try:
+                full_path, stat_result = self.lookup_path(path)
+            except (OSError, ValueError):  # StaticFiles says what was wrong: let it
+                stat_result = None
+            if stat_result is not None and stat.S_ISREG(stat_result.st_mode):
+                return self.file_response(full_path, stat_result, scope)
+        return await super().get_response(path, scope)
+
     def file_response(
         self,
         full_path: str | os.PathLike[str],
@@ -109,41 +122,41 @@ class PrecompressedFiles(StaticFiles):
         encoding = None
         if "range" not in request:
             encoding = choose_encoding(request.get("accept-encoding"), list(variants))
-        served, stat = path, stat_result
+        served, info = path, stat_result
         if encoding is not None:
             # Each representation has its own validator (RFC 9110 8.8.3).
             headers["etag"] = headers["etag"][:-1] + f'-{encoding}"'
             headers["content-encoding"] = encoding
             served = variants[encoding]
-            stat = os.stat(served)
+            info = os.stat(served)
         response: Response
-        if "range" in request or stat.st_size > HELD_FILE_MAX:
+        if "range" in request or info.st_size > HELD_FILE_MAX:
             response = FileResponse(
-                served, status_code, headers, plain.media_type, stat_result=stat
+                served, status_code, headers, plain.media_type, stat_result=info
             )
         else:
-            headers["last-modified"] = formatdate(stat.st_mtime, usegmt=True)
+            headers["last-modified"] = formatdate(info.st_mtime, usegmt=True)
             headers["accept-ranges"] = "bytes"
-            body = self.read(served, stat)
+            body = self.read(served, info)
             response = Response(body, status_code, headers, plain.media_type)
         if self.is_not_modified(response.headers, request):
             return NotModifiedResponse(response.headers)
         return response
 
-    def read(self, path: str, stat: os.stat_result) -> bytes:
+    def read(self, path: str, info: os.stat_result) -> bytes:
         """The file's bytes, from memory while it is unchanged. A first read blocks the loop
         for a moment (files of at most HELD_FILE_MAX, from local disk), each file once."""
         held = self.held.get(path)
-        if held is not None and held[:2] == (stat.st_mtime_ns, stat.st_size):
+        if held is not None and held[:2] == (info.st_mtime_ns, info.st_size):
             return held[2]
         with open(path, "rb") as file:
             body = file.read()
         if held is None and self.held_bytes + len(body) <= HELD_TOTAL_MAX:
             self.held_bytes += len(body)
-            self.held[path] = (stat.st_mtime_ns, stat.st_size, body)
+            self.held[path] = (info.st_mtime_ns, info.st_size, body)
         elif held is not None:  # rebuilt: the new bytes take the old ones' place
             self.held_bytes += len(body) - len(held[2])
-            self.held[path] = (stat.st_mtime_ns, stat.st_size, body)
+            self.held[path] = (info.st_mtime_ns, info.st_size, body)
         return body
 
 
