@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
@@ -19,7 +19,16 @@ export default defineConfig({
   plugins: [
     {
       name: 'loopcast-static-sources',
-      transformIndexHtml: { order: 'pre', handler: (html: string) => html.replaceAll('"/static/', '"/') },
+      transformIndexHtml: {
+        order: 'pre',
+        // The icon goes into the page as a data: URL: on a saturated venue link each request
+        // on a phone's connection waits a round trip behind the queue (bench.qr).
+        handler: (html: string) =>
+          html
+            .replace(/(rel="icon" href=)"\/static\/([^"]+\.svg)"/g, (_, link: string, name: string) =>
+              `${link}"data:image/svg+xml,${encodeURIComponent(readFileSync(join(staticDir, name), 'utf8').trim())}"`)
+            .replaceAll('"/static/', '"/'),
+      },
     },
   ],
   build: {
