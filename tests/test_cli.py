@@ -1,6 +1,7 @@
 """The `loopcast` command's own checks, before any server starts."""
 
-import socket
+import contextlib
+import http.client
 import subprocess
 import sys
 import time
@@ -65,11 +66,14 @@ def test_the_keep_alive_setting_reaches_uvicorn(make_server: type[LiveServer]) -
     so that a phone still receiving a page on a saturated link keeps its connection)."""
     assert Settings().keep_alive_s == 75
     live = make_server(LOOPCAST_KEEP_ALIVE_S="2")
-    request = f"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n\r\n".encode()
-    with socket.create_connection(("127.0.0.1", live.port), timeout=10) as sock:
+    with contextlib.closing(http.client.HTTPConnection("127.0.0.1", live.port, timeout=10)) as conn:
         for idle in (0.0, 1.0):  # kept: the second request is answered on the same connection
             time.sleep(idle)
-            sock.sendall(request)
-            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+            conn.request("GET", "/api/status")
+            assert conn.getresponse().read()
+            if idle == 0.0:
+                kept = conn.sock
+        assert conn.sock is kept
         time.sleep(3.0)
-        assert sock.recv(65536) == b""  # closed by the server
+        conn.sock.settimeout(0.5)  # uvicorn's own 5 s would still hold it open: recv times out
+        assert conn.sock.recv(1) == b""  # closed by the server
