@@ -32,6 +32,7 @@ def built_tree(root: Path) -> Path:
         Path(f"{path}.gz").write_bytes(gzip.compress(body))
         Path(f"{path}.br").write_bytes(BROTLI)
     (static / "plain.txt").write_bytes(b"no copies of me")
+    (static / "big.txt").write_bytes(b"a file the build did not compress\n" * 100)
     return static
 
 
@@ -123,6 +124,9 @@ def test_hashed_assets_are_kept_for_good_and_the_rest_revalidated(live: LiveServ
     assert plain.headers["cache-control"] == "no-cache"
     assert "vary" not in plain.headers and "content-encoding" not in plain.headers
     assert plain.content == b"no copies of me"
+    # Nothing is compressed while serving files, however large: only what the build wrote.
+    big = raw(live, "/static/big.txt", **{"accept-encoding": "gzip"})
+    assert "content-encoding" not in big.headers and len(big.content) == 3400
 
 
 def test_a_file_rebuilt_is_served_anew(live: LiveServer) -> None:
