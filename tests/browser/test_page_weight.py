@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from support.live import LiveServer
+from support.live import REPO, LiveServer
 from support.pageweight import Load, measure
 from tests.browser.conftest import shot
 
@@ -37,8 +37,11 @@ def test_first_view_is_small_and_a_reload_is_the_html_alone(
     assert all(fetch.path.startswith("/static/dist/assets/") for fetch in files[1:]), files
     assert all(fetch.encoding for fetch in files if fetch.path.endswith((".js", ".css"))), files
     assert len(first.network) <= MAX_REQUESTS and first.bytes <= MAX_BYTES, first.summary()
-    # The digit pad's model and the mistakes come when a phone first shows them.
-    assert not [f for f in files if "/digit-" in f.path or "/mistakes-" in f.path], files
+    # The digit pad's model and the mistakes are chunks of their own, fetched when a phone
+    # first shows them.
+    for chunk in ("digit", "mistakes"):
+        assert list((REPO / "static" / "dist" / "assets").glob(f"{chunk}-*.js")), chunk
+        assert not [f for f in files if f"/{chunk}-" in f.path], files
     draw(phone, "first view", first)
     shot(phone, "qr-first-view")
 
