@@ -156,6 +156,17 @@ def test_the_source_page_when_built_pages_are_off(
     assert b"source" in response.content and "content-encoding" not in response.headers
 
 
+def test_a_checkout_not_built_serves_the_source_page(
+    make_server: type[LiveServer], tmp_path: Path
+) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "watch.html").write_bytes(b"<!doctype html><title>source</title>")
+    server = make_server(LOOPCAST_STATIC_DIR=str(static))
+    response = raw(server, "/watch", **{"accept-encoding": "gzip, br"})
+    assert response.status_code == 200 and b"source" in response.content
+
+
 def test_json_over_1kb_is_gzipped_and_small_json_is_not(live: LiveServer) -> None:
     run = live.start_run(epochs=1)
     live.wait_run(run["id"])
