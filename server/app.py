@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from server.api import demo, embed, runs, status, ws
 from server.api.pages import mount_pages
+from server.api.precompressed import CompressedAnswers
 from server.config import Settings
 from server.gcpolicy import collect_when_idle
 from server.guards import HostGuard, SecurityHeaders
@@ -66,6 +67,8 @@ def serve_viewers(app: FastAPI, settings: Settings) -> None:
     app.include_router(ws.router)
     app.include_router(embed.router)
     mount_pages(app, settings)
+    if settings.built_pages:
+        app.add_middleware(CompressedAnswers)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostGuard, settings=settings)
 

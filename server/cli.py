@@ -250,6 +250,7 @@ def run_server(app: "FastAPI", settings: Settings, announce: Announce) -> None:
         ws_ping_interval=WS_PING_INTERVAL,
         ws_ping_timeout=WS_PING_TIMEOUT,
         ws_per_message_deflate=False,
+        timeout_keep_alive=settings.keep_alive_s,
         timeout_graceful_shutdown=5,
         log_level="info",
     )

@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     # from a wheel, the copies it carries.
     deck_dir: Path = web_dir(REPO_ROOT / "slides" / "dist", "deck")
     static_dir: Path = web_dir(REPO_ROOT / "static", "static")
+    # Serve the built audience page (static/dist, `npm run build`) and every built file's
+    # brotli/gzip copy, and gzip large JSON answers. False serves the page's sources, nothing
+    # compressed: as before issue 20, for bench.qr's "before".
+    built_pages: bool = True
+    # Seconds an idle HTTP/1.1 connection is kept open (uvicorn's timeout_keep_alive). It
+    # runs from when the server wrote its last answer, not from when a saturated venue link
+    # delivered it: 5 s (uvicorn's default) cut phones off mid-page (docs/benchmarks.md, QR).
+    keep_alive_s: int = Field(default=75, ge=1, le=3600)
     # Origins allowed to open the WebSocket; empty means the server's own.
     allowed_origins: list[str] = Field(default_factory=list)
     # Hosts the server answers to (DNS-rebinding guard); empty means loopback names only

@@ -1,8 +1,11 @@
 """The `loopcast` command's own checks, before any server starts."""
 
+import contextlib
+import http.client
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -147,3 +150,21 @@ def test_the_urls_are_printed_once_the_server_listens_and_the_worker_is_warm(
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+def test_the_keep_alive_setting_reaches_uvicorn(make_server: type[LiveServer]) -> None:
+    """An idle connection is kept LOOPCAST_KEEP_ALIVE_S, then closed (2 s here; 75 by default,
+    so that a phone still receiving a page on a saturated link keeps its connection)."""
+    assert Settings().keep_alive_s == 75
+    live = make_server(LOOPCAST_KEEP_ALIVE_S="2")
+    with contextlib.closing(http.client.HTTPConnection("127.0.0.1", live.port, timeout=10)) as conn:
+        for idle in (0.0, 1.0):  # kept: the second request is answered on the same connection
+            time.sleep(idle)
+            conn.request("GET", "/api/status")
+            assert conn.getresponse().read()
+            if idle == 0.0:
+                kept = conn.sock
+        assert conn.sock is kept
+        time.sleep(3.0)
+        conn.sock.settimeout(0.5)  # uvicorn's own 5 s would still hold it open: recv times out
+        assert conn.sock.recv(1) == b""  # closed by the server
