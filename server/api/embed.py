@@ -2,10 +2,11 @@
 that shows an iframe. Which sites may frame it is `frame_ancestors` (CSP); the URL contract
 is in docs/protocol.md."""
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 
 from server.api.deps import CurrentSettings
+from server.api.pages import static_page
 from server.guards import content_security_policy
 
 # The panels of static/js/panels/index.js under their public names: the live chart is
@@ -27,13 +28,13 @@ def embed_index() -> JSONResponse:
 
 
 @router.get("/embed/{panel}", response_model=None)
-def embed(panel: str, settings: CurrentSettings) -> Response:
+async def embed(panel: str, request: Request, settings: CurrentSettings) -> Response:
     if panel not in PANELS:
         return unknown_panel(panel)
-    page = settings.static_dir / "embed.html"
-    if not page.is_file():
-        return HTMLResponse("no embed page in this loopcast's static folder", status_code=404)
-    headers = {"Content-Security-Policy": content_security_policy(settings.frame_ancestors)}
+    # As /watch: the built page (precompressed, revalidated) where built, else the source.
+    response = await static_page(request, settings, "embed.html")
+    response.headers["Content-Security-Policy"] = content_security_policy(settings.frame_ancestors)
     if settings.frame_ancestors == ["'self'"]:
-        headers["X-Frame-Options"] = "SAMEORIGIN"  # says the same, to browsers without CSP 2
-    return FileResponse(page, headers=headers)
+        # Says the same, to browsers without CSP 2.
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
