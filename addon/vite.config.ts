@@ -1,6 +1,6 @@
 // The addon's part of a deck's Vite config (Slidev merges it into the deck's own): where
 // loopcast's browser code is (`#loopcast/...`), and, under `slidev dev`, a proxy that takes
-// /api and /ws to a running loopcast, so the deck talks to it as its own origin.
+// /api, /openapi.json and /ws to a running loopcast, so the deck talks to it as its own origin.
 import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,10 +20,13 @@ export default {
     // Resolved from the deck, whichever folder the addon sits in (a linked checkout too).
     dedupe: ['qrcode', '@slidev/types'],
   },
+  // qrcode is CommonJS: `slidev dev` serves it converted, as it does the deck's own packages.
+  optimizeDeps: { include: ['qrcode'] },
   server: {
     fs: { allow: [browser] },
     proxy: {
       '/api': target,
+      '/openapi.json': target, // the Train form's defaults and limits
       '/ws': { target, ws: true },
     },
   },
