@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from support.live import REPO, TOKEN, LiveServer, free_port
+from tests.browser.test_addon_remote import train_one_epoch
 from tests.browser.test_deck import wait_for
 
 EXAMPLE = REPO / "examples" / "minimal"
@@ -61,8 +62,4 @@ def test_a_deck_on_slidev_dev_trains_on_loopcast(
     page.set_default_timeout(180_000)  # a cold dev server compiles and may reload once
     page.goto(f"{url}/?token={TOKEN}#/2")
     wait_for(page, "() => window.loopcast && loopcast.connection.state === 'open'", timeout=180)
-    page.fill(".lc-controls input[name=epochs]", "1")  # its defaults came through the proxy
-    page.click(".lc-train")
-    wait_for(page, "() => loopcast.buffer.active && loopcast.buffer.active.status === 'finished'")
-    runs = loopcast.http.get("/api/runs").json()["runs"]
-    assert [run["status"] for run in runs] == ["finished"]
+    train_one_epoch(page, loopcast)  # the form's defaults came through the proxy

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 from websockets.sync.client import connect
 
 from support.live import REPO, TOKEN, LiveServer, free_port
@@ -55,6 +56,16 @@ def build(folder: Path, loopcast_url: str) -> Path:
     return folder / "dist"
 
 
+def train_one_epoch(page: Page, loopcast: LiveServer) -> None:
+    """Train from the deck's slide with the Train form (its defaults came from `loopcast`),
+    until the run ends; it is the one run `loopcast` has."""
+    page.fill(".lc-controls input[name=epochs]", "1")
+    page.click(".lc-train")
+    wait_for(page, "() => loopcast.buffer.active && loopcast.buffer.active.status === 'finished'")
+    runs = loopcast.http.get("/api/runs").json()["runs"]
+    assert [run["status"] for run in runs] == ["finished"]
+
+
 @pytest.fixture(scope="module")
 def remote_deck(
     small_data: Path, tmp_path_factory: pytest.TempPathFactory
@@ -91,11 +102,7 @@ def test_a_deck_served_elsewhere_trains_on_the_loopcast_it_names(
     # The QR code sends phones to loopcast's audience page, not to the deck's server.
     assert page.locator(".audience-qr").first.inner_text() == f"{loopcast.url}/watch"
     page.goto(f"{deck_url}/?token={TOKEN}#/2")
-    page.fill(".lc-controls input[name=epochs]", "1")
-    page.click(".lc-train")
-    wait_for(page, "() => loopcast.buffer.active && loopcast.buffer.active.status === 'finished'")
-    runs = loopcast.http.get("/api/runs").json()["runs"]
-    assert [run["status"] for run in runs] == ["finished"]  # trained there, by this deck
+    train_one_epoch(page, loopcast)
     # The presenter's slide reached loopcast too: the audience page follows this deck.
     with connect(loopcast.ws_url, open_timeout=10) as stream:
         snapshot = json.loads(stream.recv(timeout=10))
