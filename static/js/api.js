@@ -3,6 +3,25 @@
 
 const KEY = 'loopcast-token'
 
+// Where loopcast is: this page's own server, unless a deck served from elsewhere names
+// another (the addon's `loopcast: { url }` headmatter). Set once, before the first request.
+let server = ''
+
+/** @param {string | null} url an http(s) origin such as http://localhost:8000; null: this page's */
+export function setServer(url) {
+  server = url ? new URL(url).origin : ''
+}
+
+/** @param {string} path @returns {string} the path on loopcast's server */
+export function serverUrl(path) {
+  return server + path
+}
+
+/** @param {{ protocol: string, host: string }} here @returns {{ protocol: string, host: string }} */
+export function serverPlace(here) {
+  return server ? new URL(server) : here
+}
+
 /**
  * @param {{ href: string }} location
  * @param {Pick<History, 'state' | 'replaceState'>} history
@@ -63,7 +82,7 @@ export async function api(path, { method = 'GET', body, token = presenterToken()
   if (token && method !== 'GET') headers.Authorization = `Bearer ${token}`
   let response
   try {
-    response = await fetchImpl(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    response = await fetchImpl(serverUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   } catch (error) {
     throw new ApiError(`loopcast unreachable: ${error.message}`, { unreachable: true })
   }

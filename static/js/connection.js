@@ -3,6 +3,8 @@
 // `since`, so a chart never shows a gap or a duplicate. `detail`: 'full' (every point,
 // the presenter's deck) or 'envelope' (time buckets, the audience's phones).
 
+import { serverPlace } from './api.js'
+
 // A socket that has heard nothing (not even a pong) for this long is dead: phones on
 // venue Wi-Fi lose connections without a close frame.
 export const PING_MS = 10_000
@@ -215,7 +217,7 @@ let shared = null
 // The first call opens the tab's connection at its `detail`; later calls share it.
 export function sharedConnection(detail = 'full') {
   if (!shared) {
-    shared = new Connection({ location: window.location, WebSocketImpl: window.WebSocket, detail }).open()
+    shared = new Connection({ location: serverPlace(window.location), WebSocketImpl: window.WebSocket, detail }).open()
     const wake = () => shared.reconnectNow()
     window.addEventListener('online', wake)
     document.addEventListener('visibilitychange', () => {

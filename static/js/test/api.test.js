@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ApiError, api, cachedGet, captureToken, presenterToken, sharedGet } from '../api.js'
+import { ApiError, api, cachedGet, captureToken, presenterToken, serverPlace, serverUrl, setServer, sharedGet } from '../api.js'
 
 function storage() {
   const items = new Map()
@@ -65,6 +65,23 @@ test("loopcast's errors are shown; anything else means it is not there", async (
     throw new TypeError('Failed to fetch')
   }
   await assert.rejects(api('/api/status', { fetchImpl: down }), (error) => error instanceof ApiError && error.unreachable)
+})
+
+test('requests and the stream go to the server set for the tab, else to the page', async () => {
+  const page = { protocol: 'http:', host: 'deck.example:3030' }
+  try {
+    setServer('https://loopcast.example:8443/')
+    await api('/api/status', { fetchImpl: answer(200, {}) })
+    assert.equal(last.url, 'https://loopcast.example:8443/api/status')
+    assert.equal(serverUrl('/watch'), 'https://loopcast.example:8443/watch')
+    const place = serverPlace(page)
+    assert.deepEqual([place.protocol, place.host], ['https:', 'loopcast.example:8443'])
+  } finally {
+    setServer(null)
+  }
+  await api('/api/status', { fetchImpl: answer(200, {}) })
+  assert.equal(last.url, '/api/status')
+  assert.equal(serverPlace(page), page)
 })
 
 test('cachedGet asks once, and again only after a failure', async () => {

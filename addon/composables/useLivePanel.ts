@@ -5,10 +5,10 @@
 import { onSlideEnter, onSlideLeave, useNav } from '@slidev/client'
 import { onScopeDispose, ref, watch } from 'vue'
 import type { Ref } from 'vue'
-import { presenterToken } from '../../static/js/api.js'
-import { sharedLive } from '../../static/js/live.js'
-import { mountPanel } from '../../static/js/panels/index.js'
-import { recordedLive } from '../../static/js/recorded.js'
+import { presenterToken } from '#loopcast/js/api.js'
+import { sharedLive } from '#loopcast/js/live.js'
+import { mountPanel } from '#loopcast/js/panels/index.js'
+import { recordedLive } from '#loopcast/js/recorded.js'
 
 type Stop = () => void
 

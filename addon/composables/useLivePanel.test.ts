@@ -9,10 +9,10 @@ vi.mock('@slidev/client', () => ({
   onSlideLeave: (callback: () => void) => slide.leave.push(callback),
   useNav: () => ({ isPrintMode: { value: slide.print } }),
 }))
-vi.mock('../../static/js/panels/index.js', () => ({ mountPanel }))
-vi.mock('../../static/js/live.js', () => ({ sharedLive: () => ({ connection: 'shared' }) }))
-vi.mock('../../static/js/recorded.js', () => ({ recordedLive: async () => ({ connection: 'recorded' }) }))
-vi.mock('../../static/js/api.js', () => ({ presenterToken: () => 'T' }))
+vi.mock('#loopcast/js/panels/index.js', () => ({ mountPanel }))
+vi.mock('#loopcast/js/live.js', () => ({ sharedLive: () => ({ connection: 'shared' }) }))
+vi.mock('#loopcast/js/recorded.js', () => ({ recordedLive: async () => ({ connection: 'recorded' }) }))
+vi.mock('#loopcast/js/api.js', () => ({ presenterToken: () => 'T' }))
 
 const { paceOf, panelSwitch, useLivePanel } = await import('./useLivePanel')
 

@@ -2,7 +2,7 @@
 // is still waiting for a first connection (a server not up yet) or lost one.
 import { computed, onScopeDispose, ref } from 'vue'
 import type { ComputedRef } from 'vue'
-import { stateMessage } from '../../static/js/connection.js'
+import { stateMessage } from '#loopcast/js/connection.js'
 
 export interface StateSource {
   state: string
