@@ -17,7 +17,6 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from server.hub import Hub
 from server.redislog import (
     BACKOFF_FIRST,
     BACKOFF_MOST,
@@ -33,8 +32,9 @@ from server.redislog import (
     run_key,
     running,
 )
-from server.runlog import encode
 from server.store import POINT_COLUMNS, Row
+from server.stream.hub import Hub
+from server.stream.runlog import encode
 from server.training.protocol import ACTIVE
 
 # The trainer's status is written this often (and with each run's entries).

@@ -5,11 +5,11 @@ import time
 from typing import Any
 
 from server import replay
-from server.hub import Hub
-from server.rations import DEFAULT_WEIGHTS_BUDGET
-from server.rows import epoch_row, lr_row, message_fields, point_columns, started_fields
-from server.runlog import RunLog
 from server.store import Columns, Row, Store
+from server.stream.hub import Hub
+from server.stream.rations import DEFAULT_WEIGHTS_BUDGET
+from server.stream.rows import epoch_row, lr_row, message_fields, point_columns, started_fields
+from server.stream.runlog import RunLog
 from server.supervisor import Supervisor, WorkerState, WorkerUnavailable
 from server.training.config import TrainConfig
 from server.training.protocol import (

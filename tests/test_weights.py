@@ -15,12 +15,12 @@ from hypothesis.extra.numpy import arrays
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from server.cursor import Cursor
 from server.data.datasets import load_split, missing_files
 from server.data.paths import default_data_dir
-from server.hub import Hub
-from server.rations import MIN_WEIGHTS_INTERVAL
-from server.runlog import RunLog
+from server.stream.cursor import Cursor
+from server.stream.hub import Hub
+from server.stream.rations import MIN_WEIGHTS_INTERVAL
+from server.stream.runlog import RunLog
 from server.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
 

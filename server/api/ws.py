@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from server.api.deps import CurrentSettings, ViewerHub
 from server.config import Settings
-from server.hub import Hub
-from server.runlog import DETAILS, Detail, encode
+from server.stream.hub import Hub
+from server.stream.runlog import DETAILS, Detail, encode
 
 router = APIRouter()
 

@@ -20,8 +20,8 @@ from server.config import Settings
 from server.edge.reader import Reader
 from server.edge.trainer import Trainer
 from server.gcpolicy import collect_when_idle
-from server.hub import Hub
 from server.redislog import running
+from server.stream.hub import Hub
 from server.training.protocol import ACTIVE
 
 PRESENTER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]

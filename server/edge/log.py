@@ -10,9 +10,9 @@ import json
 import logging
 from typing import Any, get_args
 
-from server.hub import Hub
-from server.runlog import RunLog, encode
 from server.store import POINT_COLUMNS
+from server.stream.hub import Hub
+from server.stream.runlog import RunLog, encode
 from server.training.protocol import RunStatus
 
 log = logging.getLogger("loopcast.edge")

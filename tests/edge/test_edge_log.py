@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.cursor import Cursor
 from server.edge.log import EdgeLog
-from server.hub import Hub
 from server.redislog import run_entries
+from server.stream.cursor import Cursor
+from server.stream.hub import Hub
 
 INFO = {"id": 3, "status": "running", "total_steps": 40, "name": "", "epochs": []}
 

@@ -3,8 +3,8 @@
 import math
 import time
 
-from server.envelope import significant
 from server.store import EPOCH_COLUMNS, Columns, Row
+from server.stream.envelope import significant
 from server.training.protocol import Epoch, Eval, LrChanged, Points, Started, Weights
 
 

@@ -22,10 +22,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from server.cursor import Cursor
-from server.envelope import empty_buckets
-from server.rations import DEFAULT_WEIGHTS_BUDGET, Rations
-from server.runlog import Detail, RunLog, encode
+from server.stream.cursor import Cursor
+from server.stream.envelope import empty_buckets
+from server.stream.rations import DEFAULT_WEIGHTS_BUDGET, Rations
+from server.stream.runlog import Detail, RunLog, encode
 from server.training.protocol import ACTIVE
 
 Send = Callable[[str], Awaitable[None]]

@@ -5,8 +5,8 @@ phone receives")."""
 
 import time
 
-from server.cursor import Cursor
-from server.runlog import RunLog
+from server.stream.cursor import Cursor
+from server.stream.runlog import RunLog
 
 # An envelope viewer's evals: the newest once the bytes it costs have accrued at this rate
 # since the last one was sent, or since it joined a running run (its snapshot has no eval

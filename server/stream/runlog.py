@@ -13,8 +13,8 @@ from collections.abc import Callable
 from math import ceil
 from typing import Any, Literal
 
-from server.envelope import SNAPSHOT_BUCKETS, summarise
 from server.store import POINT_COLUMNS, Columns, Row
+from server.stream.envelope import SNAPSHOT_BUCKETS, summarise
 from server.training.protocol import RunStatus
 
 # "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
