@@ -32,7 +32,7 @@ from server.redislog import (
     run_key,
     running,
 )
-from server.store import POINT_COLUMNS, Row
+from server.stream.columns import POINT_COLUMNS, Row
 from server.stream.hub import Hub
 from server.stream.runlog import encode
 from server.training.protocol import ACTIVE

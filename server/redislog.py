@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
-from server.store import POINT_COLUMNS, Columns, Row
+from server.stream.columns import POINT_COLUMNS, Columns, Row
 
 RUNS = "loopcast:runs"
 SLIDES = "loopcast:slides"

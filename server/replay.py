@@ -11,7 +11,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
-from server.store import Columns, Row
+from server.stream.columns import Columns, Row
 from server.training.protocol import Ended, Epoch, Eval, LrChanged, Points, Report, Started
 
 # The worker reads its points back about 20 times a second; a replay sends them as often.

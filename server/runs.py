@@ -5,7 +5,8 @@ import time
 from typing import Any
 
 from server import replay
-from server.store import Columns, Row, Store
+from server.store import Store
+from server.stream.columns import Columns, Row
 from server.stream.hub import Hub
 from server.stream.rations import DEFAULT_WEIGHTS_BUDGET
 from server.stream.rows import epoch_row, lr_row, message_fields, point_columns, started_fields

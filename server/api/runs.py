@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from server.api.deps import Manager, PresenterToken, RunId, errors, worker_unavailable
 from server.api.schemas import LrRequest, ReplayRequest, Run, RunDetails, RunList
 from server.runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
-from server.store import POINT_COLUMNS, Row
+from server.stream.columns import POINT_COLUMNS, Row
 from server.supervisor import WorkerUnavailable
 from server.training.config import TrainConfig
 

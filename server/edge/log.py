@@ -10,7 +10,7 @@ import json
 import logging
 from typing import Any, get_args
 
-from server.store import POINT_COLUMNS
+from server.stream.columns import POINT_COLUMNS
 from server.stream.hub import Hub
 from server.stream.runlog import RunLog, encode
 from server.training.protocol import RunStatus

@@ -3,7 +3,7 @@
 import math
 import time
 
-from server.store import EPOCH_COLUMNS, Columns, Row
+from server.stream.columns import EPOCH_COLUMNS, Columns, Row
 from server.stream.envelope import significant
 from server.training.protocol import Epoch, Eval, LrChanged, Points, Started, Weights
 

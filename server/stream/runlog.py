@@ -13,7 +13,7 @@ from collections.abc import Callable
 from math import ceil
 from typing import Any, Literal
 
-from server.store import POINT_COLUMNS, Columns, Row
+from server.stream.columns import POINT_COLUMNS, Columns, Row
 from server.stream.envelope import SNAPSHOT_BUCKETS, summarise
 from server.training.protocol import RunStatus
 
