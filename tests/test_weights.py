@@ -149,6 +149,10 @@ def test_on_real_mnist_the_published_weights_score_as_the_epoch_and_evals_add_up
     assert all(m["label"] != m["top3"][0][0] for m in evaluation["mistakes"])
 
 
+# The rest of a weights message, the same in every copy.
+MODEL = {"epoch": 1, "model": "mlp", "dataset": "mnist", "mean": 0.1307, "std": 0.3081}
+
+
 def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
     hub = Hub(lambda: {}, weights_budget=1_000)  # bytes/s: a tiny budget
     log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
@@ -157,12 +161,12 @@ def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
     for cursor in (deck, pad, phone):
         hub.pending(cursor)
     hub.rations.weights_viewers = 1
-    log.set_weights({"seq": 0, "final": False, "layers": []})
+    log.set_weights({"seq": 0, "final": False, "layers": [], **MODEL})
     sent = [hub.pending(cursor) for cursor in (deck, pad, phone)]
     assert sent[0][-1] is sent[1][-1] is log.weights_message  # one encoding for all
     assert sent[2] == []
     size = len(log.weights_message or "")
-    log.set_weights({"seq": 5, "final": True, "layers": []})
+    log.set_weights({"seq": 5, "final": True, "layers": [], **MODEL})
     assert hub.pending(pad) == []  # held: 1 viewer x its bytes / 1,000 B/s, at least 2 s
     held = hub.held_back(pad)
     assert held is not None

@@ -15,6 +15,9 @@ from server.stream.hub import Hub
 from server.stream.runlog import RunLog
 from support.virtualtime import run as virtual_run
 
+# An epoch's speed and time: its figures are what these tests look at.
+TIMES = {"samples_per_s": 1000.0, "t": 1.0}
+
 
 def new_log(run_id: int = 1) -> RunLog:
     return RunLog({"id": run_id, "status": "queued", "reason": None, "epochs": []})
@@ -48,7 +51,7 @@ def test_a_cursor_behind_gets_points_then_epoch_then_status(hub: Hub) -> None:
     assert json.loads(hub.pending(cursor)[0])["type"] == "snapshot"
     log.info["status"] = "running"
     log.append(points(1, 10))
-    log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8})
+    log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
     log.append(points(11, 5))
     log.info["status"] = "finished"
     kinds = [(m["type"], m.get("seq", [None])[-1]) for m in decode(hub.pending(cursor))]
@@ -231,7 +234,7 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
     log.info["status"] = "running"
     for epoch in (1, 2, 3):  # a GPU: three epochs between two wakes
         log.append(points(log.last_seq + 1, 10))
-        log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8})
+        log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
     log.append(points(31, 5))
     sent = decode(hub.pending(cursor))
     assert [m["type"] for m in sent] == ["buckets", "epoch", "status"]
