@@ -12,10 +12,16 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
 from server.stream.columns import Columns, Row
-from server.training.protocol import Ended, Epoch, Eval, LrChanged, Points, Report, Started
-
-# The worker reads its points back about 20 times a second; a replay sends them as often.
-TICK_SECONDS = 0.05
+from server.training.protocol import (
+    TICK_SECONDS,
+    Ended,
+    Epoch,
+    Eval,
+    LrChanged,
+    Points,
+    Report,
+    Started,
+)
 
 # What a replay sends: a worker's messages about a run.
 Replayed = Started | Points | Epoch | Eval | LrChanged | Ended
