@@ -55,7 +55,8 @@ def create_edge_app(settings: Settings) -> FastAPI:
         """200 once the edge has read Redis (it serves on if Redis goes away later)."""
         if reader.ready:
             return JSONResponse({"status": "ok", "redis": reader.connected})
-        detail = {"status": "starting", "error": f"no answer from Redis at {settings.redis} yet"}
+        error = f"no answer from Redis at {settings.redis} yet"
+        detail = {"status": "starting", "redis": False, "error": error}
         return JSONResponse(detail, status.HTTP_503_SERVICE_UNAVAILABLE, {"Retry-After": "2"})
 
     @app.get("/api/status")

@@ -12,6 +12,7 @@ import pytest
 from support.edges import REDIS_SERVER, LiveEdge, RedisServer
 from support.live import LiveServer
 from tests import test_stream as contract
+from tests import test_weights as insides
 from tests.edge.conftest import needs
 from tests.stream import test_envelope as envelope
 
@@ -37,6 +38,12 @@ test_an_envelope_viewer_gets_exact_buckets_at_a_bounded_rate = (
 )
 test_an_envelope_snapshot_is_bounded_and_exact_and_resumes_with_since = (
     envelope.test_an_envelope_snapshot_is_bounded_and_exact_and_resumes_with_since
+)
+
+
+# The weights (issue 12): the biggest messages, through Redis as any other.
+test_the_deck_and_opted_in_phones_get_weights_plain_phones_do_not = (
+    insides.test_the_deck_and_opted_in_phones_get_weights_plain_phones_do_not
 )
 
 
