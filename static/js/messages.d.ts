@@ -5,27 +5,6 @@
 export type RunStatus = 'queued' | 'running' | 'finished' | 'stopped' | 'failed' | 'interrupted'
 export type Detail = 'full' | 'envelope'
 
-/** Point columns, of equal length (a snapshot's `points`). */
-export interface PointColumns {
-  seq: number[]
-  step: number[]
-  epoch: number[]
-  loss: (number | null)[]
-  acc: number[]
-  t: number[]
-}
-
-/** Bucket columns, of equal length (a snapshot's `buckets`). */
-export interface BucketColumns {
-  first_seq: number[]
-  last_seq: number[]
-  loss_min: (number | null)[]
-  loss_max: (number | null)[]
-  loss_mean: (number | null)[]
-  acc_mean: number[]
-  t: number[]
-}
-
 export interface LrChange {
   seq: number
   lr: number
@@ -62,6 +41,12 @@ export interface RunInfo {
   eval?: EvalMessage | null
   [field: string]: unknown
 }
+
+/** Point columns, of equal length (a snapshot's `points`). */
+export type PointColumns = Omit<PointsMessage, 'type' | 'run' | 'created'>
+
+/** Bucket columns, of equal length (a snapshot's `buckets`). */
+export type BucketColumns = Omit<BucketsMessage, 'type' | 'run' | 'created'>
 
 export interface SlideReport {
   page: number
