@@ -176,12 +176,6 @@ class Encoded(str, Generic[T]):
     value: T
 
     @staticmethod
-    def of(message: "Message") -> "Encoded[Message]":
-        text: Encoded[Message] = Encoded(message.text())
-        text.value = message
-        return text
-
-    @staticmethod
     def columns(columns: Columns) -> "Encoded[Columns]":
         text: Encoded[Columns] = Encoded(dumps(columns))
         text.value = columns
@@ -208,17 +202,22 @@ class Snapshot(Kind):
         return f'{dumps({"type": self.kind, **head})[:-1]},"{columns}":{self.history}}}'
 
 
-Message = (
-    Snapshot | Points | Buckets | Epoch | Eval | Lr | Weights | Status | Slide | Viewers | Info
-) | (Pong | Error)
-# What another process writes for this one to read: Redis entries (docs/protocol.md).
-ENTRIES: dict[str, type[Message]] = {
-    kind.kind: kind for kind in (Points, Epoch, Eval, Lr, Weights, Status, Slide, Viewers, Info)
-}
+Sent = Points | Buckets | Epoch | Eval | Lr | Weights | Status | Slide | Viewers | Info
+Message = Snapshot | Sent | Pong | Error
+# What parse() reads from another process (Redis entries, a viewer's stream): every kind
+# but the snapshot, whose history is spliced in as text.
+PARSED: tuple[type[Sent | Pong | Error], ...] = (
+    *(Points, Buckets, Epoch, Eval, Lr, Weights, Status, Slide, Viewers, Info),
+    *(Pong, Error),
+)
+ENTRIES = {kind.kind: kind for kind in PARSED}
 
 
 def encode(message: Message) -> Encoded[Message]:
-    return Encoded.of(message)
+    """The one way a message becomes text: its JSON, which keeps the message."""
+    text: Encoded[Message] = Encoded(message.text())
+    text.value = message
+    return text
 
 
 class UnknownKind(ValueError):
@@ -233,7 +232,7 @@ def _not_json(constant: str) -> None:
     raise ValueError(f"{constant} is not JSON (a trainer writes null)")
 
 
-def parse(text: str) -> Message:
+def parse(text: str) -> Sent | Pong | Error:
     """A message another process encoded; ValueError says what is wrong with it. Fields a
     newer writer adds are left out."""
     value = json.loads(text, parse_constant=_not_json)
