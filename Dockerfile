@@ -30,7 +30,8 @@ ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 RUN npm ci --no-audit --no-fund
 COPY slides/ ./
 COPY static/ ../static/
-# `npm run build` also copies uPlot into ../static/vendor: fonts and charts load locally.
+# `npm run build` also copies uPlot into ../static/vendor and builds the audience page into
+# ../static/dist (bundled, hashed, precompressed, as the deck): fonts and charts load locally.
 RUN npm run build
 
 # --- app: the loopcast wheel, its dependency list, and everything it serves ----------

@@ -15,12 +15,15 @@ from support.live import LiveServer
 LOOPBACK = "127.0.0.1"
 
 
-def start_server(folder: Path, standin_rate: float = 0, host: str = LOOPBACK) -> LiveServer:
+def start_server(
+    folder: Path, standin_rate: float = 0, host: str = LOOPBACK, **settings: str
+) -> LiveServer:
     """A real `loopcast serve` on a free port of `host`, on the GPU when there is one, or
-    with the stand-in worker making up `standin_rate` batches a second."""
+    with the stand-in worker making up `standin_rate` batches a second; `settings` are
+    more LOOPCAST_ variables."""
     raise_fd_limit()
     workdir = scratch_dir("loopcast-bench-server-")
-    env = {"LOOPCAST_DEVICE": "auto", "LOOPCAST_HOST": host}
+    env = {"LOOPCAST_DEVICE": "auto", "LOOPCAST_HOST": host, **settings}
     if standin_rate:
         env["LOOPCAST_STANDIN_RATE"] = str(standin_rate)
     if host != LOOPBACK:

@@ -35,6 +35,17 @@ def sh(*command: str) -> None:
     subprocess.run(command, check=True, capture_output=True, text=True)
 
 
+def namespaces_refused() -> str | None:
+    """Why this machine will not make us a network namespace (not root, no `ip`), or None."""
+    try:
+        sh("ip", "netns", "add", f"{NAMESPACE}-probe")
+        sh("ip", "netns", "del", f"{NAMESPACE}-probe")
+    except (subprocess.CalledProcessError, FileNotFoundError) as error:
+        detail = getattr(error, "stderr", None) or error
+        return f"cannot make a network namespace here ({str(detail).strip()})"
+    return None
+
+
 @contextmanager
 def venue_link() -> Iterator[None]:
     """The namespace, the veth pair between it and us, and the 40 Mbit/s shaper."""
@@ -112,11 +123,9 @@ def main() -> None:
     if args.pace_s:
         config["pace_s"] = args.pace_s
     folder = data_dir(args)
-    try:
-        sh("ip", "netns", "add", f"{NAMESPACE}-probe")
-        sh("ip", "netns", "del", f"{NAMESPACE}-probe")
-    except (subprocess.CalledProcessError, FileNotFoundError) as error:
-        print(f"bench.venue: skipped, cannot make a network namespace here ({error})")
+    refused = namespaces_refused()
+    if refused:
+        print(f"bench.venue: skipped, {refused}")
         return
     runs = []
     with venue_link():

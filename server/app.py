@@ -9,8 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from server.api import demo, runs, status, ws
+from server.api import demo, embed, runs, status, ws
 from server.api.pages import mount_pages
+from server.api.precompressed import CompressedAnswers
 from server.config import Settings
 from server.gcpolicy import collect_when_idle
 from server.guards import HostGuard, SecurityHeaders
@@ -59,12 +60,15 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def serve_viewers(app: FastAPI, settings: Settings) -> None:
-    """What the trainer and an edge (server/edge/) serve alike: the stream, the deck and
-    the audience page, behind the same guards and the same 422 answers."""
+    """What the trainer and an edge (server/edge/) serve alike: the stream, the deck, the
+    audience page and the embeds, behind the same guards and the same 422 answers."""
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.state.settings = settings
     app.include_router(ws.router)
+    app.include_router(embed.router)
     mount_pages(app, settings)
+    if settings.built_pages:
+        app.add_middleware(CompressedAnswers)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostGuard, settings=settings)
 

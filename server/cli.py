@@ -2,11 +2,15 @@
 `loopcast runs export|import`."""
 
 import argparse
+import asyncio
+import functools
 import logging
 import re
 import secrets
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -29,6 +33,12 @@ WS_MAX_MESSAGE = 64 * 1024
 # back with `?since=SEQ&run=ID` and misses nothing.
 WS_PING_INTERVAL = 20.0
 WS_PING_TIMEOUT = 20.0
+# A worker that is not warm by then gets a "warming up" line, so the wait is not silent.
+WARMING_NOTICE_SECONDS = 1.0
+WARM_POLL_SECONDS = 0.1
+
+Announcement = Coroutine[None, None, None]
+Announce = Callable[["FastAPI"], Announcement]
 
 
 class RedactTokens(logging.Filter):
@@ -68,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="folder with the datasets (loopcast data fetch)")
     serve.add_argument("--db", help="SQLite file for the run history")
     serve.add_argument(
+        "--deck", help="a built Slidev deck to serve at / (the folder holding its index.html)"
+    )
+    serve.add_argument(
         "--redis", help="also write the run log into Redis for edges: redis://HOST:PORT/DB"
     )
     serve.add_argument(
@@ -87,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     edge.add_argument(
         "--presenter-url", help="the trainer's URL for browsers (default: as it publishes it)"
     )
+    for viewers in (serve, edge):  # both serve the embeds
+        viewers.add_argument(
+            "--frame-ancestors",
+            nargs="+",
+            metavar="ORIGIN",
+            help="origins whose pages may show /embed/... in an iframe (default: 'self' only)",
+        )
     add_data_parser(commands)
     add_runs_parser(commands)
     return parser
@@ -103,10 +123,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "redis_ttl",
         "trainer_url",
         "presenter_url",
+        "frame_ancestors",
     )
     flags = {name: getattr(args, name, None) for name in names}
     if getattr(args, "data_dir", None) is not None:
         flags["data_dir"] = args.data_dir
+    if getattr(args, "deck", None) is not None:
+        flags["deck_dir"] = args.deck
     settings = Settings(**{name: value for name, value in flags.items() if value is not None})
     if not settings.token:
         settings.token = secrets.token_urlsafe(24)
@@ -121,9 +144,26 @@ def checked_settings(args: argparse.Namespace) -> Settings | None:
         return None
 
 
+def deck_problem(deck: Path) -> str | None:
+    """Why `--deck DIR` cannot be served, or None."""
+    if (deck / "index.html").is_file():
+        return None
+    if (deck / "dist" / "index.html").is_file():
+        return f"--deck {deck} holds no index.html; its build does: --deck {deck / 'dist'}"
+    what = "holds no index.html" if deck.is_dir() else "is not a folder"
+    return (
+        f"--deck {deck} {what}: build the deck first (`npx slidev build` in its folder writes "
+        "dist/) and name the folder with the built index.html"
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
     settings = checked_settings(args)
     if settings is None:
+        return 2
+    problem = deck_problem(settings.deck_dir) if args.deck is not None else None
+    if problem:
+        print(f"loopcast: {problem}", file=sys.stderr)
         return 2
     missing = missing_files(settings.data_dir, "mnist")
     if missing:
@@ -137,10 +177,31 @@ def serve(args: argparse.Namespace) -> int:
     from server.app import create_app  # after the checks: fast errors, no server import cost
 
     base = settings.own_url
-    print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
-    print(f"loopcast audience:  {base}/watch", flush=True)
-    run_server(create_app(settings), settings)
+
+    async def announce(app: "FastAPI") -> None:
+        await worker_warm(app)
+        print(f"loopcast presenter: {base}/?token={settings.token}", flush=True)
+        print(f"loopcast audience:  {base}/watch", flush=True)
+
+    run_server(create_app(settings), settings, announce)
     return 0
+
+
+async def worker_warm(app: "FastAPI") -> None:
+    """Returns once the worker can train: a URL printed earlier would open on a deck whose
+    Train button answers 503. Says so when that takes a while, and why when it fails."""
+    manager = app.state.manager
+    loop = asyncio.get_running_loop()
+    notice_at, noticed, said_error = loop.time() + WARMING_NOTICE_SECONDS, False, None
+    while (state := manager.worker_state()) != "ready":
+        if not noticed and loop.time() >= notice_at:
+            print("loopcast: warming up the worker (dataset into memory, first step)", flush=True)
+            noticed = True
+        error = manager.worker_error()
+        if state == "restarting" and error and error != said_error:
+            print(f"loopcast: the worker failed, restarting it: {error}", flush=True)
+            said_error = error
+        await asyncio.sleep(WARM_POLL_SECONDS)
 
 
 def edge(args: argparse.Namespace) -> int:
@@ -155,17 +216,33 @@ def edge(args: argparse.Namespace) -> int:
 
     from server.edge.app import create_edge_app
 
-    print(f"loopcast edge: {settings.own_url}/watch", flush=True)
-    run_server(create_edge_app(settings), settings)
+    async def announce(_app: "FastAPI") -> None:
+        print(f"loopcast edge: {settings.own_url}/watch", flush=True)
+
+    run_server(create_edge_app(settings), settings, announce)
     return 0
 
 
-def run_server(app: "FastAPI", settings: Settings) -> None:
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn that runs `announce` once it listens: URLs printed before that are refused."""
+
+    def __init__(self, config: uvicorn.Config, announce: Callable[[], Announcement]) -> None:
+        super().__init__(config)
+        self.announce = announce
+        self.announcing: asyncio.Task[None] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)  # the app's lifespan, then the listening sockets
+        if not self.should_exit:
+            self.announcing = asyncio.create_task(self.announce())
+
+
+def run_server(app: "FastAPI", settings: Settings, announce: Announce) -> None:
     """uvicorn with the stream's limits and keepalive; the token kept out of its logs."""
     for logger in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(logger).addFilter(RedactTokens(settings.token))
     tune_for_streaming()  # after every import and the app: all that is frozen for good
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -173,9 +250,11 @@ def run_server(app: "FastAPI", settings: Settings) -> None:
         ws_ping_interval=WS_PING_INTERVAL,
         ws_ping_timeout=WS_PING_TIMEOUT,
         ws_per_message_deflate=False,
+        timeout_keep_alive=settings.keep_alive_s,
         timeout_graceful_shutdown=5,
         log_level="info",
     )
+    AnnouncingServer(config, functools.partial(announce, app)).run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

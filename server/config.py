@@ -1,6 +1,7 @@
 """Server settings: environment variables prefixed LOOPCAST_, overridden by CLI flags."""
 
 import ipaddress
+import re
 import socket
 from pathlib import Path
 from typing import Literal
@@ -10,7 +11,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from server.data.paths import default_data_dir, default_db_path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+# Where a wheel carries the built deck and the pages (scripts/build-wheel copies them in). A
+# checkout (a pyproject.toml beside the package, an editable install too) serves its own.
+PACKAGED_WEB = PACKAGE_DIR / "web"
+IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
+# What `frame-ancestors` takes from us: 'self', 'none', or an origin, a host wildcard allowed
+# (https://*.example.com) and a port or `*`, nothing else (no path, no `;` or space).
+FRAME_ANCESTOR = re.compile(r"'self'|'none'|https?://(\*\.)?[A-Za-z0-9.-]+(:(\d{1,5}|\*))?")
+
+
+def web_dir(checkout: Path, packaged: str) -> Path:
+    """The checkout's folder in a checkout, else the wheel's copy of it."""
+    return checkout if IN_CHECKOUT else PACKAGED_WEB / packaged
 
 
 def is_loopback(host: str) -> bool:
@@ -44,14 +58,25 @@ class Settings(BaseSettings):
     token: str = ""
     data_dir: Path = Field(default_factory=default_data_dir)
     db: Path = Field(default_factory=default_db_path)
-    # The built deck (`slides/dist`) and the audience page's folder (`static/`).
-    deck_dir: Path = REPO_ROOT / "slides" / "dist"
-    static_dir: Path = REPO_ROOT / "static"
+    # The built deck (`slides/dist`) and the audience page's folder (`static/`); installed
+    # from a wheel, the copies it carries.
+    deck_dir: Path = web_dir(REPO_ROOT / "slides" / "dist", "deck")
+    static_dir: Path = web_dir(REPO_ROOT / "static", "static")
+    # Serve the built audience page (static/dist, `npm run build`) and every built file's
+    # brotli/gzip copy, and gzip large JSON answers. False serves the page's sources, nothing
+    # compressed: as before issue 20, for bench.qr's "before".
+    built_pages: bool = True
+    # Seconds an idle HTTP/1.1 connection is kept open (uvicorn's timeout_keep_alive). It
+    # runs from when the server wrote its last answer, not from when a saturated venue link
+    # delivered it: 5 s (uvicorn's default) cut phones off mid-page (docs/benchmarks.md, QR).
+    keep_alive_s: int = Field(default=75, ge=1, le=3600)
     # Origins allowed to open the WebSocket; empty means the server's own.
     allowed_origins: list[str] = Field(default_factory=list)
     # Hosts the server answers to (DNS-rebinding guard); empty means loopback names only
     # when bound to loopback, anything when bound to a LAN address.
     allowed_hosts: list[str] = Field(default_factory=list)
+    # Who may show /embed/{panel} in an iframe: CSP frame-ancestors (docs/protocol.md).
+    frame_ancestors: list[str] = Field(default_factory=lambda: ["'self'"])
     max_viewers: int = Field(default=5000, ge=1)
     # A run is stopped when it trains longer than this.
     max_run_seconds: float = Field(default=1800.0, gt=0)
@@ -78,6 +103,12 @@ class Settings(BaseSettings):
     def _refuse_unsafe(self) -> "Settings":
         if self.token and len(self.token) < 16:
             raise ValueError("LOOPCAST_TOKEN must be at least 16 characters (or unset to generate)")
+        bad = [source for source in self.frame_ancestors if not FRAME_ANCESTOR.fullmatch(source)]
+        if bad or not self.frame_ancestors:
+            raise ValueError(
+                f"frame ancestors {bad or '(none)'}: give origins such as https://slides.example "
+                "or http://localhost:3030 (scheme, host, optional port; no path), or 'self'"
+            )
         return self
 
     @property

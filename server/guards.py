@@ -1,6 +1,6 @@
 """ASGI middleware: the Host check against DNS rebinding, and security headers."""
 
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -9,14 +9,19 @@ from server.config import Settings
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
 
-# Only our own origin: no inline script, no CDN (the venue has no internet anyway).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
-    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-)
+
+# Only our own origin: no inline script, no CDN (the venue has no internet anyway). No page
+# may be framed, except /embed/{panel}'s, which names who may (server/api/embed.py).
+def content_security_policy(frame_ancestors: Sequence[str] = ("'none'",)) -> str:
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+        f"object-src 'none'; base-uri 'self'; frame-ancestors {' '.join(frame_ancestors)}"
+    )
+
+
 SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"content-security-policy", content_security_policy().encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -70,6 +75,15 @@ async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A response's headers and ours. One with a policy of its own (/embed/...: who may frame
+    it) keeps it and gets no X-Frame-Options: DENY would contradict its frame-ancestors."""
+    own = {name.lower() for name, _ in headers}
+    if b"content-security-policy" in own:
+        own.add(b"x-frame-options")
+    return [*headers, *((name, value) for name, value in SECURITY_HEADERS if name not in own)]
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -81,7 +95,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = with_security_headers(list(message.get("headers", [])))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,11 @@ def free_port() -> int:
 class LiveServer:
     command = "serve"  # the `loopcast` subcommand it runs
 
-    def __init__(self, data_dir: Path, workdir: Path, **env: str) -> None:
+    def __init__(
+        self, data_dir: Path, workdir: Path, flags: Sequence[str] = (), **env: str
+    ) -> None:
         self.port = free_port()
+        self.flags = list(flags)  # more of the command's flags, after --port
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
         self.db = workdir / "runs.db"
@@ -56,7 +59,15 @@ class LiveServer:
         """Start it and, unless `healthy` is False, wait until /healthz answers 200."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server", self.command, "--port", str(self.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "server",
+                    self.command,
+                    "--port",
+                    str(self.port),
+                    *self.flags,
+                ],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,

@@ -1,6 +1,6 @@
 """Fixtures: small generated datasets and real servers on free ports."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -25,8 +25,13 @@ def make_server(small_data: Path, tmp_path: Path) -> Iterator[type[LiveServer]]:
     """Start servers with `make_server(**env)`; all are stopped at the end of the test."""
     started: list[LiveServer] = []
 
-    def start(data_dir: Path | None = None, workdir: Path | None = None, **env: str) -> LiveServer:
-        server = LiveServer(data_dir or small_data, workdir or tmp_path, **env)
+    def start(
+        data_dir: Path | None = None,
+        workdir: Path | None = None,
+        flags: Sequence[str] = (),
+        **env: str,
+    ) -> LiveServer:
+        server = LiveServer(data_dir or small_data, workdir or tmp_path, flags, **env)
         started.append(server)
         return server.start()
 

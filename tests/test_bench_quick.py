@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from support.live import REPO
+from support.live import REPO, LiveServer
 
 # What bench.common.report adds to every report: not the benchmark's figures.
 REPORT_KEYS = ("benchmark", "quick", "machine")
 NAN = float("nan")
 
-# Not bench.venue: it needs root and network namespaces, and shapes a link for minutes.
+# Not bench.venue nor bench.qr: they need root and network namespaces, and shape a link for
+# minutes (bench.qr's phones are run below, on loopback).
 BENCHMARKS = (
     *("throughput", "fanout", "click", "accuracy", "stage", "pace", "replay", "edges"),
     *("insides", "pause"),
@@ -66,3 +67,17 @@ def _leaves(value: object) -> list[object]:
     if isinstance(value, list):
         return [leaf for item in value for leaf in _leaves(item)]
     return [value]
+
+
+def test_bench_qr_phones_load_the_page_and_reach_the_stream(server: LiveServer) -> None:
+    """bench.qr's phones on loopback, no link in between: each fetches the page, then has
+    the stream's first message."""
+    command = [sys.executable, "-m", "bench.phones", "--url", server.url, "--count", "5"]
+    command += ["--over", "0.2", "--timeout", "30", "--paths", "/watch", "/api/runs", "/watch"]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    phones = json.loads(done.stdout)
+    assert len(phones) == 5
+    for phone in phones:
+        assert phone["error"] is None and phone["requests"] == 3 and phone["retries"] == 0
+        assert phone["bytes"] > 0 and 0 < phone["page_s"] <= phone["upgraded_s"] <= phone["seconds"]

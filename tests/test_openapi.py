@@ -35,9 +35,9 @@ def test_every_json_answer_has_a_schema(openapi: dict[str, Any]) -> None:
                 schema = resolve(openapi, content["application/json"].get("schema", {}))
                 assert schema.get("properties"), f"{method.upper()} {path} {code}: {schema}"
                 answers += 1
-    # runs 6 (list, start, replay, stop, lr, details), health, status and slide 3, demo 6
-    # (race twice)
-    assert answers == 15
+    # runs 6 (list, start, replay, stop, lr, details), health, status, datasets and slide 4,
+    # demo 6 (race twice)
+    assert answers == 16
 
 
 def test_run_schemas_have_what_the_browser_reads(openapi: dict[str, Any]) -> None:

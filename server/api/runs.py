@@ -6,8 +6,16 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from server.api.deps import Manager, PresenterToken, RunId, errors, worker_unavailable
+from server.api.deps import (
+    CurrentSettings,
+    Manager,
+    PresenterToken,
+    RunId,
+    errors,
+    worker_unavailable,
+)
 from server.api.schemas import LrRequest, ReplayRequest, Run, RunDetails, RunList
+from server.data.availability import unavailable_reason
 from server.runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
 from server.stream.columns import POINT_COLUMNS, Row
 from server.supervisor import WorkerUnavailable
@@ -23,10 +31,17 @@ router = APIRouter(prefix="/api/runs", tags=["runs"])
     dependencies=[PresenterToken],
     responses=errors(400, 401, 409, 503),
 )
-async def start_run(manager: Manager, config: TrainConfig | None = None) -> Row:
+async def start_run(
+    manager: Manager, settings: CurrentSettings, config: TrainConfig | None = None
+) -> Row:
     # async, so it runs on the event loop: check-and-start cannot interleave with another click.
+    config = config or TrainConfig()
+    if (reason := unavailable_reason(settings.data_dir, config.dataset)) is not None:
+        # The shape of every other 422 (server/app.py), naming the field and what to install.
+        bad = {"loc": ["body", "dataset"], "msg": reason, "type": "dataset_unavailable"}
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [bad])
     try:
-        return manager.start_run(config or TrainConfig())
+        return manager.start_run(config)
     except RunActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:

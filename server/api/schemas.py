@@ -133,6 +133,16 @@ class NotWarm(BaseModel):
     error: str | None = Field(description="why the last worker ended, if it failed")
 
 
+class DatasetState(BaseModel):
+    name: str
+    available: bool
+    reason: str | None = Field(description="when unavailable: what to install, and how")
+
+
+class Datasets(BaseModel):
+    datasets: list[DatasetState]
+
+
 class ServerStatus(BaseModel):
     worker: WorkerState | Literal["training"]
     worker_error: str | None

@@ -9,11 +9,21 @@ from server.api.deps import (
     RETRY_AFTER_HEADER,
     RETRY_AFTER_SECONDS,
     CurrentPresenter,
+    CurrentSettings,
     Manager,
     PresenterToken,
     errors,
 )
-from server.api.schemas import Healthy, NotWarm, ServerStatus, Slide, SlideAnswer
+from server.api.schemas import (
+    Datasets,
+    DatasetState,
+    Healthy,
+    NotWarm,
+    ServerStatus,
+    Slide,
+    SlideAnswer,
+)
+from server.data.availability import availability
 
 router = APIRouter(tags=["status"])
 
@@ -44,6 +54,18 @@ def healthz(manager: Manager) -> Healthy | JSONResponse:
 @router.get("/api/status", response_model=ServerStatus)
 def server_status(manager: Manager) -> dict[str, Any]:
     return manager.server_status()
+
+
+@router.get("/api/datasets", response_model=Datasets)
+def datasets(settings: CurrentSettings) -> Datasets:
+    """Which datasets a run may name here; for each missing one, what to install."""
+    states = availability(settings.data_dir).items()
+    return Datasets(
+        datasets=[
+            DatasetState(name=name, available=reason is None, reason=reason)
+            for name, reason in states
+        ]
+    )
 
 
 @router.post("/api/slide", dependencies=[PresenterToken], responses=errors(400, 401))

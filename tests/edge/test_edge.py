@@ -3,6 +3,7 @@ trainer's own, resumable on any edge, read-only, without torch."""
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -192,3 +193,22 @@ def columns(first: int, last: int) -> dict[str, list[Any]]:
         "acc": [0.5] * len(seqs),
         "t": [s / 100 for s in seqs],
     }
+
+
+def test_an_edge_serves_the_built_page_as_the_trainer_does(
+    make_edge: Callable[[], LiveEdge], trainer: LiveServer
+) -> None:
+    """The same precompressed files, negotiated and cached the same way (issue 20)."""
+    edge = make_edge()
+    page = httpx.get(f"{trainer.url}/watch")
+    script = re.search(r'src="(/static/dist/assets/watch-[^"]+\.js)"', page.text)
+    assert script, "the audience page is not built: cd slides && npm run build"
+    for path in ("/watch", script[1]):
+        answers = [
+            httpx.get(f"{server.url}{path}", headers={"accept-encoding": "gzip, br"})
+            for server in (trainer, edge)
+        ]
+        kept = ("content-encoding", "vary", "cache-control", "etag", "content-length")
+        assert answers[0].headers["vary"] == "Accept-Encoding"
+        assert len({tuple(a.headers.get(name) for name in kept) for a in answers}) == 1
+        assert answers[1].headers["content-encoding"] == "br"

@@ -27,3 +27,29 @@ def test_every_response_carries_a_strict_content_security_policy(
             csp
         )  # no other origin anywhere
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_embed_may_be_framed_by_its_own_origin_only_by_default(server: LiveServer) -> None:
+    response = server.http.get("/embed/chart")
+    (header,) = response.headers.get_list("content-security-policy")  # replaced, not added
+    csp = policy(header)
+    assert csp["frame-ancestors"] == ["'self'"]
+    watch = policy(server.http.get("/watch").headers["content-security-policy"])
+    assert csp == {**watch, "frame-ancestors": ["'self'"]}  # the rest as strict as any page
+    assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]  # says the same
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_configured_frame_ancestors_replace_the_default_on_embeds_only(
+    make_server: type[LiveServer],
+) -> None:
+    allowed = ["https://slides.example", "http://localhost:3030"]
+    server = make_server(flags=["--frame-ancestors", *allowed])
+    embed = server.http.get("/embed/chart")
+    (header,) = embed.headers.get_list("content-security-policy")
+    assert policy(header)["frame-ancestors"] == allowed
+    assert "x-frame-options" not in embed.headers  # DENY or SAMEORIGIN would contradict it
+    for path in ("/watch", "/embed/nope", "/static/js/embed.js"):
+        other = server.http.get(path)
+        assert policy(other.headers["content-security-policy"])["frame-ancestors"] == ["'none'"]
+        assert other.headers["x-frame-options"] == "DENY"

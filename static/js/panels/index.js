@@ -3,9 +3,7 @@
 // `mountPanel(name, element, context)` builds one into `element` and returns `stop()`.
 
 import { dataloader } from './dataloader.js'
-import { digit } from './digit.js'
 import { gpu } from './gpu.js'
-import { mistakes } from './mistakes.js'
 import { mnist } from './mnist.js'
 import { modes } from './modes.js'
 import { overview } from './overview.js'
@@ -39,6 +37,27 @@ function together(parts) {
   }
   return { build, parts }
 }
+
+// A part only some phones show (the digit pad's model, the mistakes): its code is a chunk
+// of its own in the built page (static/dist), fetched when a phone first shows it, not
+// with the first view. The part is built once loaded, unless stopped meanwhile.
+/** @param {() => Promise<Build>} load @returns {Build} */
+function later(load) {
+  return (element, context) => {
+    let stop = () => {}
+    let stopped = false
+    load().then((build) => {
+      if (!stopped) stop = build(element, context)
+    })
+    return () => {
+      stopped = true
+      stop()
+    }
+  }
+}
+
+const digit = later(() => import('./digit.js').then((module) => module.digit))
+const mistakes = later(() => import('./mistakes.js').then((module) => module.mistakes))
 
 /** @type {readonly { name: string, title: string, build: Build, parts?: Record<string, Build> }[]} */
 export const PANELS = [

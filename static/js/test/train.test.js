@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { numberRange, paceValue, trainFields } from '../train.js'
+import { markUnavailable, numberRange, paceValue, trainFields } from '../train.js'
 
 // TrainConfig as loopcast's /openapi.json describes it (components.schemas), trimmed to the
 // fields the form reads: the server's limits, which the form must follow, not copy.
@@ -14,6 +14,7 @@ const openapi = {
           lr: { type: 'number', maximum: 10.0, exclusiveMinimum: 0.0, default: 0.001 },
           batch_size: { type: 'integer', maximum: 8192.0, minimum: 1.0, default: 64 },
           epochs: { type: 'integer', maximum: 50.0, minimum: 1.0, default: 3 },
+          dataset: { type: 'string', enum: ['mnist', 'fashion-mnist'], default: 'mnist' },
           pace_s: {
             anyOf: [
               { type: 'integer', maximum: 0.0, minimum: 0.0 },
@@ -44,7 +45,7 @@ test("the form's fields, defaults and limits are the schema's", () => {
   const fields = trainFields(openapi)
   assert.deepEqual(
     fields.map(({ name, label }) => [name, label]),
-    [['model', 'model'], ['optimizer', 'optimizer'], ['lr', 'lr'], ['batch_size', 'batch'], ['epochs', 'epochs'], ['pace_s', 'pace (s)']],
+    [['model', 'model'], ['optimizer', 'optimizer'], ['lr', 'lr'], ['batch_size', 'batch'], ['epochs', 'epochs'], ['dataset', 'data'], ['pace_s', 'pace (s)']],
   )
   const byName = Object.fromEntries(fields.map((field) => [field.name, field]))
   assert.deepEqual(byName.model.choices, ['mlp', 'cnn'])
@@ -55,4 +56,19 @@ test("the form's fields, defaults and limits are the schema's", () => {
   assert.equal(trainFields(openapi, 20).at(-1).value, '20') // the slide's frontmatter pace
   assert.equal(trainFields(openapi, 9999).at(-1).value, '600')
   assert.throws(() => trainFields({}), /TrainConfig/)
+})
+
+test('a dataset the server lacks is greyed out, with what to install as its title', () => {
+  const option = (value) => ({ value, disabled: false, title: '', textContent: value })
+  const select = { options: [option('mnist'), option('fashion-mnist')] }
+  const reason = 'fashion-mnist is not installed: ... apt-get install dataset-fashion-mnist ...'
+  markUnavailable(select, {
+    datasets: [
+      { name: 'mnist', available: true, reason: null },
+      { name: 'fashion-mnist', available: false, reason },
+    ],
+  })
+  const [mnist, fashion] = select.options
+  assert.deepEqual([mnist.disabled, mnist.title, mnist.textContent], [false, '', 'mnist'])
+  assert.deepEqual([fashion.disabled, fashion.title, fashion.textContent], [true, reason, 'fashion-mnist (not installed)'])
 })
