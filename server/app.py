@@ -16,10 +16,10 @@ from server.api.precompressed import CompressedAnswers
 from server.config import Settings
 from server.gcpolicy import collect_when_idle
 from server.guards import HostGuard, SecurityHeaders
-from server.hub import Hub
 from server.presenter import Presenter
 from server.runs import RunManager
 from server.store import Store
+from server.stream.hub import Hub
 from server.training.protocol import WorkerOptions
 
 VIEWER_COUNT_PERIOD = 1.0

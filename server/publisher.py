@@ -8,7 +8,7 @@ refuses what it holds already.
 
 import asyncio
 import contextlib
-import json
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -17,7 +17,6 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from server.hub import Hub
 from server.redislog import (
     BACKOFF_FIRST,
     BACKOFF_MOST,
@@ -26,15 +25,27 @@ from server.redislog import (
     SERVER,
     SLIDES,
     SLIDES_KEPT,
-    Message,
     info_message,
     parse_id,
     run_entries,
     run_key,
     running,
 )
-from server.runlog import encode
-from server.store import POINT_COLUMNS, Row
+from server.stream.columns import POINT_COLUMNS, Row
+from server.stream.hub import Hub
+from server.stream.messages import (
+    Encoded,
+    Info,
+    Message,
+    Points,
+    Slide,
+    Snapshot,
+    Status,
+    Viewers,
+    dumps,
+    encode,
+    parse,
+)
 from server.training.protocol import ACTIVE
 
 # The trainer's status is written this often (and with each run's entries).
@@ -43,6 +54,7 @@ DUPLICATE = "equal or smaller than the target stream top item"
 
 log = logging.getLogger("loopcast.redis")
 Entry = tuple[tuple[int, int], str]  # ((seq, n), JSON text)
+Sent = Encoded[Message]
 
 
 class StreamLost(Exception):
@@ -66,7 +78,7 @@ class Publisher:
         self._top = (0, 0)  # the newest entry in the run's stream, written or found there
         self._top_text = ""
         self._next = (0, 1)  # the ID of this publisher's next entry that is not points
-        self._slide: str | None = None
+        self._slide: Slide | None = None
 
     async def run(self) -> None:
         """Stream the hub into Redis; after a Redis fault, start over from a snapshot of
@@ -94,11 +106,11 @@ class Publisher:
         if run_id is None or stored is None or stored["status"] in ACTIVE:
             return
         await self._open(run_id)
-        top = json.loads(self._top_text) if self._top_text else {}
-        if top.get("type") == "info" and top["info"]["status"] not in ACTIVE:
+        top = parse(self._top_text) if self._top_text else None  # written by another trainer
+        if isinstance(top, Info) and top.info["status"] not in ACTIVE:
             return  # ended there already
         self._next = (self._top[0], self._top[1] + 1)
-        await self._write([info_message(stored)])
+        await self._write([encode(info_message(stored))])
 
     async def _open(self, run_id: int) -> None:
         """Write into `run_id`'s stream from now on, after its newest entry."""
@@ -113,56 +125,60 @@ class Publisher:
         up, restarting)."""
         while True:
             with contextlib.suppress(RedisError, OSError):  # run() says what is wrong
-                await self.redis.set(SERVER, encode(self.server()))
+                await self.redis.set(SERVER, dumps(self.server()))
             await asyncio.sleep(STATUS_PERIOD)
 
     async def _send(self, text: str) -> None:
-        message = json.loads(text)
-        kind = message["type"]
-        if kind == "viewers":  # each edge counts its own
-            return
-        if kind == "slide":
-            await self._publish_slide(text)
-        elif kind == "snapshot":
-            await self._publish_snapshot(message)
-        elif kind == "status":  # the run object as it is now: status, reason, times
-            assert self.hub.log is not None and self.hub.log.id == message["run"]
-            await self._write([info_message(self.hub.log.info)])
-        else:  # points, epochs and whatever kind the hub adds: as they are
-            await self._write([message], [text])
+        """What the hub sends a viewer: its message, as the hub encoded it (not parsed)."""
+        assert isinstance(text, Encoded), "the hub sends Encoded texts"
+        sent: Sent = text
+        match sent.value:
+            case Viewers():  # each edge counts its own
+                pass
+            case Slide() as slide:
+                await self._publish_slide(slide)
+            case Snapshot() as snapshot:
+                await self._publish_snapshot(snapshot)
+            case Status(run=run):  # the run object as it is now: status, reason, times
+                assert self.hub.log is not None and self.hub.log.id == run
+                await self._write([encode(info_message(self.hub.log.info))])
+            case _:  # points, epochs and whatever kind the hub adds: as they are
+                await self._write([sent])
 
-    async def _publish_slide(self, text: str) -> None:
-        if text != self._slide:
+    async def _publish_slide(self, slide: Slide) -> None:
+        if slide != self._slide:
+            text = encode(slide)
             await self.redis.xadd(SLIDES, {"m": text}, maxlen=SLIDES_KEPT, approximate=True)
-            self._slide = text
+            self._slide = slide
 
-    async def _publish_snapshot(self, message: Message) -> None:
-        if message["slide"] is not None:
-            slide = {"type": "slide", "run": message["run"], **message["slide"]}
-            await self._publish_slide(encode(slide))
-        info = message["info"]
+    async def _publish_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.slide is not None:
+            await self._publish_slide(Slide(snapshot.run, **snapshot.slide))
+        info = snapshot.info
         if info is None:
             return
         run_id: int = info["id"]
         await self._open(run_id)
-        await self._write(list(run_entries(info, message["points"], time.time())))
+        entries = run_entries(info, snapshot.history.value, time.time())
+        await self._write([encode(message) for message in entries])
         # Then the run is announced: an edge that finds no stream for it takes the run
         # from the trainer's API instead, a run Redis lost.
         with contextlib.suppress(ResponseError):  # already there
             await self.redis.xadd(RUNS, {"run": run_id}, id=f"{run_id}-0", maxlen=RUNS_KEPT)
 
-    def _entries(self, messages: list[Message], texts: list[str] | None) -> list[Entry]:
+    def _entries(self, texts: list[Sent]) -> list[Entry]:
         """The messages Redis does not hold yet, with their IDs: points under `<seq>-0`,
         the rest numbered after them. The run object is taken again unless Redis's newest
         entry is that very text: it may have changed since."""
         entries: list[Entry] = []
-        for index, message in enumerate(messages):
-            text = texts[index] if texts else encode(message)
-            entry_id = (message["seq"][-1], 0) if message["type"] == "points" else self._next
-            if message["type"] == "points" and message["seq"][0] <= self._top[0] < entry_id[0]:
-                text = encode(_points_after(message, self._top[0]))  # the rest are there
+        for text in texts:
+            message = text.value
+            points = message if isinstance(message, Points) else None
+            entry_id = (points.seq[-1], 0) if points else self._next
+            if points and points.seq[0] <= self._top[0] < entry_id[0]:
+                text = encode(_points_after(points, self._top[0]))  # the rest are there
             taken = entry_id <= self._top and entry_id[0] == self._top[0]
-            if message["type"] == "info" and taken:
+            if isinstance(message, Info) and taken:
                 if text == self._top_text:
                     continue
                 entry_id = (self._top[0], self._top[1] + 1)
@@ -171,10 +187,10 @@ class Publisher:
                 entries.append((entry_id, text))
         return entries
 
-    async def _write(self, messages: list[Message], texts: list[str] | None = None) -> None:
+    async def _write(self, texts: list[Sent]) -> None:
         assert self._run is not None
         key = run_key(self._run)
-        entries = self._entries(messages, texts)
+        entries = self._entries(texts)
         if not entries:
             return
         pipe = self.redis.pipeline(transaction=False)
@@ -182,7 +198,7 @@ class Publisher:
             # Only the run's first entry makes its stream: writing on into a stream Redis
             # lost would start it in the middle.
             pipe.xadd(key, {"m": text}, id=f"{seq}-{n}", nomkstream=(seq, n) != (0, 1))
-        pipe.set(SERVER, encode(self.server()))
+        pipe.set(SERVER, dumps(self.server()))
         # Counted from its newest entry: an ended run goes `ttl` after its end, and so
         # does one whose trainer stopped for good while it ran.
         pipe.expire(key, int(self.ttl))
@@ -195,12 +211,11 @@ class Publisher:
         self._top, self._top_text = entries[-1]
 
 
-def _points_after(message: Message, seq: int) -> Message:
+def _points_after(points: Points, seq: int) -> Points:
     """A points message without its points up to `seq` (Redis holds them)."""
-    skip = seq - message["seq"][0] + 1
-    return {
-        name: value[skip:] if name in POINT_COLUMNS else value for name, value in message.items()
-    }
+    skip = seq - points.seq[0] + 1
+    rest = {name: getattr(points, name)[skip:] for name in POINT_COLUMNS}
+    return dataclasses.replace(points, **rest)
 
 
 @contextlib.asynccontextmanager

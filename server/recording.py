@@ -15,7 +15,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from server.config import Settings
-from server.store import Row, Store
+from server.store import Store
+from server.stream.columns import Row
 from server.training.config import TrainConfig
 from server.training.protocol import ACTIVE
 

@@ -17,7 +17,8 @@ import contextlib
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
-from server.store import POINT_COLUMNS, Columns, Row
+from server.stream.columns import POINT_COLUMNS, Columns, Row
+from server.stream.messages import Epoch, Eval, Info, Lr, Message, Points
 
 RUNS = "loopcast:runs"
 SLIDES = "loopcast:slides"
@@ -26,8 +27,6 @@ SERVER = "loopcast:server"
 RUNS_KEPT, SLIDES_KEPT = 1000, 100
 # Reconnects wait this long at first, doubling up to the most.
 BACKOFF_FIRST, BACKOFF_MOST = 0.1, 2.0
-
-Message = dict[str, Any]
 
 
 def run_key(run_id: int) -> str:
@@ -41,10 +40,10 @@ def parse_id(entry_id: bytes | str | None) -> tuple[int, int]:
     return int(seq), int(n)
 
 
-def info_message(info: Row) -> Message:
+def info_message(info: Row) -> Info:
     """The run object as an entry, without its epochs (entries of their own)."""
     fields = {name: value for name, value in info.items() if name not in ("epochs", "last_seq")}
-    return {"type": "info", "run": info["id"], "info": fields}
+    return Info(info["id"], fields)
 
 
 def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]:
@@ -55,22 +54,22 @@ def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]
     epochs do not: found from the points' epoch column)."""
     run_id = info["id"]
 
-    def points_upto(after: int, upto: int) -> Message:
+    def points_upto(after: int, upto: int) -> Points:
         columns = {name: points[name][after:upto] for name in POINT_COLUMNS}
-        return {"type": "points", "run": run_id, **columns, "created": created}
+        return Points(run_id, **columns, created=created)
 
     def epoch_end(epoch: Row) -> int:
         last = epoch.get("last_seq")
         return last if last is not None else sum(1 for e in points["epoch"] if e <= epoch["epoch"])
 
     marks: list[tuple[int, int, Message]] = [
-        (epoch_end(e), 0, {"type": "epoch", "run": run_id, **e, "last_seq": epoch_end(e)})
+        (epoch_end(e), 0, Epoch(run_id, **{**e, "last_seq": epoch_end(e)}))
         for e in info.get("epochs", [])
     ]
     if info.get("eval"):
-        marks.append((info["eval"]["last_seq"], 1, {"type": "eval", "run": run_id, **info["eval"]}))
+        marks.append((info["eval"]["last_seq"], 1, Eval(run_id, **info["eval"])))
     for change in info.get("lr_changes", []):
-        marks.append((change["seq"] - 1, 2, {"type": "lr", "run": run_id, **change}))
+        marks.append((change["seq"] - 1, 2, Lr(run_id, **change)))
     yield info_message(info)
     done = 0
     for at, _, mark in sorted(marks, key=lambda mark: mark[:2]):

@@ -11,11 +11,17 @@ import time
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
-from server.store import Columns, Row
-from server.training.protocol import Ended, Epoch, Eval, LrChanged, Points, Report, Started
-
-# The worker reads its points back about 20 times a second; a replay sends them as often.
-TICK_SECONDS = 0.05
+from server.stream.columns import Columns, Row
+from server.training.protocol import (
+    TICK_SECONDS,
+    Ended,
+    Epoch,
+    Eval,
+    LrChanged,
+    Points,
+    Report,
+    Started,
+)
 
 # What a replay sends: a worker's messages about a run.
 Replayed = Started | Points | Epoch | Eval | LrChanged | Ended

@@ -5,11 +5,19 @@ import time
 from typing import Any
 
 from server import replay
-from server.hub import Hub
-from server.rations import DEFAULT_WEIGHTS_BUDGET
-from server.rows import epoch_row, lr_row, message_fields, point_columns, started_fields
-from server.runlog import RunLog
-from server.store import Columns, Row, Store
+from server.store import Store
+from server.stream.columns import Columns, Row
+from server.stream.hub import Hub
+from server.stream.rations import DEFAULT_WEIGHTS_BUDGET
+from server.stream.rows import (
+    epoch_row,
+    lr_row,
+    message_fields,
+    point_columns,
+    started_fields,
+    store_report,
+)
+from server.stream.runlog import RunLog
 from server.supervisor import Supervisor, WorkerState, WorkerUnavailable
 from server.training.config import TrainConfig
 from server.training.protocol import (
@@ -193,21 +201,7 @@ class RunManager:
     # Worker messages: `persist` on the reader thread first, then `apply` on the loop.
 
     def persist(self, message: Report) -> None:
-        match message:
-            case Points(run=run):
-                self.store.add_points(run, point_columns(message))
-            case Epoch(run=run):
-                self.store.add_epoch(run, epoch_row(message))
-            case Eval(run=run):
-                self.store.add_eval(run, message_fields(message))
-            case LrChanged(run=run):
-                self.store.add_lr_change(run, lr_row(message))
-            case Started(run=run):
-                self.store.update_run(run, **started_fields(message))
-            case Ended(run=run, status=status, reason=reason, unpaced_s=unpaced_s):
-                self.store.update_run(
-                    run, status=status, reason=reason, finished_at=time.time(), unpaced_s=unpaced_s
-                )
+        store_report(self.store, message)
 
     def apply(self, message: Report) -> None:
         log = self.active

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from server.stream.columns import EPOCH_COLUMNS, POINT_COLUMNS, Columns, Row
 from server.training.protocol import ACTIVE
 
 SCHEMA = """
@@ -66,8 +67,6 @@ CREATE TABLE IF NOT EXISTS lr_changes (
 ) WITHOUT ROWID;
 """
 
-POINT_COLUMNS = ("seq", "step", "epoch", "loss", "acc", "t")
-EPOCH_COLUMNS = ("epoch", "train_loss", "val_loss", "val_acc", "samples_per_s", "t")
 RUN_COLUMNS = (
     *("id", "name", "status", "reason", "config", "device", "device_name", "torch_version"),
     *("steps_per_epoch", "total_steps", "created_at", "started_at", "finished_at"),
@@ -77,9 +76,6 @@ RUN_COLUMNS = (
 ADDED_RUN_COLUMNS = (("unpaced_s", "REAL"), ("replay_of", "INTEGER"), ("replay_speed", "REAL"))
 # Columns that were NOT NULL in the first schema and may now be null (a diverged run).
 NULLABLE_SINCE_FIRST = {"points": "loss", "epochs": "val_loss"}
-
-Row = dict[str, Any]
-Columns = dict[str, list[Any]]
 
 
 class Store:

@@ -5,10 +5,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from support.live import REPO, LiveServer
+
+# What bench.common.report adds to every report: not the benchmark's figures.
+REPORT_KEYS = ("benchmark", "quick", "machine")
+NAN = float("nan")
 
 # Not bench.venue nor bench.qr: they need root and network namespaces, and shape a link for
 # minutes (bench.qr's phones are run below, on loopback).
@@ -32,8 +37,28 @@ def test_benchmark_quick_mode_runs_and_reports_numbers(name: str, tmp_path: Path
     assert sorted(path.name for path in scratch.glob("loopcast*")) == []
     figures = json.loads(out.read_text())
     assert figures["benchmark"] == name and figures["quick"] is True
-    numbers = [value for value in _leaves(figures) if isinstance(value, int | float)]
-    assert numbers and all(value == value for value in numbers)  # no NaN
+    check_figures(figures)
+
+
+def check_figures(report: dict[str, Any]) -> None:
+    """A benchmark's own figures (not the machine's, which every report carries): some
+    numbers, none of them NaN."""
+    own = {key: value for key, value in report.items() if key not in REPORT_KEYS}
+    numbers = [value for value in _leaves(own) if isinstance(value, int | float)]
+    assert numbers, f"{report['benchmark']} reported no figure of its own"
+    nans = [value for value in numbers if value != value]
+    assert not nans, f"{report['benchmark']} reported {len(nans)} NaN of {len(numbers)} figures"
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [{}, {"viewers": []}, {"latency": {"p50": NAN, "p95": NAN}}, {"n": 3, "p50": NAN}],
+)
+def test_a_report_with_no_figures_or_nan_fails(figures: dict[str, Any]) -> None:
+    report = {"benchmark": "fanout", "quick": True, "machine": {"cpus": 2, "load": 0.5}}
+    with pytest.raises(AssertionError):
+        check_figures({**report, **figures})
+    check_figures({**report, "p50": 0.2})  # a figure: passes
 
 
 def _leaves(value: object) -> list[object]:

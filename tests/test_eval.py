@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.cursor import Cursor
-from server.hub import Hub
-from server.rations import EVAL_BYTES_PER_SECOND
-from server.runlog import RunLog
+from server.stream.cursor import Cursor
+from server.stream.hub import Hub
+from server.stream.rations import EVAL_BYTES_PER_SECOND
+from server.stream.runlog import RunLog
 from server.training import demos
 from server.training.standin import made_up_eval
 from support.live import LiveServer

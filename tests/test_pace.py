@@ -9,6 +9,18 @@ from support.live import LiveServer
 
 # Small generated data: 2,000 training images, so 32 batches of 64 an epoch.
 TRAIN_IMAGES = 2000
+PACE_S = 4
+# What a paced run's wall_s (its Started to its Ended, as the server saw them) holds beyond
+# its pace. The pace's clock starts as the worker sends Started, and every batch is due at
+# k/n of it, so work done early (the first batches, earlier epochs' evaluations) is absorbed
+# by the waits, and a wait that wakes late delays nothing after it. What comes after the
+# last batch is not absorbed: the last epoch's evaluation (500 test images: ~0.02 s on this
+# 2-core machine), the final weights copy (~0.02 s), Ended through the pipe and onto the
+# server's loop (ms). About 0.05 s in all on an idle machine; the rest of the allowance is
+# for a machine shared with other jobs, where each of three processes and threads (worker,
+# pipe reader, event loop) may wait a scheduler slice or a few: 1 s in all. 1.25 x pace
+# is the issue's bound for the run itself; a run that waited twice its pace fails it.
+STARTUP_ALLOWANCE_S = 1.0
 
 
 @pytest.mark.parametrize("pace", [0.5, -1, 601, 600.5, "30", None, True, 0.0001])
@@ -21,11 +33,12 @@ def test_a_pace_out_of_range_is_refused_with_422(server: LiveServer, pace: objec
 def test_a_paced_run_lasts_its_pace_and_reports_the_device_speed(server: LiveServer) -> None:
     with server.viewer() as viewer:
         viewer.receive()
-        run = server.start_run(epochs=2, pace_s=4)
-        assert run["config"]["pace_s"] == 4
+        run = server.start_run(epochs=2, pace_s=PACE_S)
+        assert run["config"]["pace_s"] == PACE_S
         viewer.until_status("finished", timeout=120)
     details = server.wait_run(run["id"])
-    assert details["wall_s"] >= 3.9, details["wall_s"]
+    wall_s = details["wall_s"]
+    assert PACE_S - 0.1 <= wall_s <= 1.25 * PACE_S + STARTUP_ALLOWANCE_S, wall_s
     # Every batch trained, none faked or skipped.
     assert viewer.seq == list(range(1, details["total_steps"] + 1))
     # The device's own time and speed, not the paced one.

@@ -16,10 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.recording import Recording, add_recording
-from server.replay import TICK_SECONDS, plan
+from server.replay import plan
 from server.runs import RunManager
-from server.store import Columns, Store
-from server.training.protocol import Ended, Epoch, Points, Started, WorkerOptions
+from server.store import Store
+from server.stream.columns import Columns
+from server.training.protocol import TICK_SECONDS, Ended, Epoch, Points, Started, WorkerOptions
 from support.live import LiveServer, Viewer
 from support.recordings import made_up_recording
 

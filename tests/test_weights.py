@@ -15,12 +15,12 @@ from hypothesis.extra.numpy import arrays
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from server.cursor import Cursor
 from server.data.datasets import load_split, missing_files
 from server.data.paths import default_data_dir
-from server.hub import Hub
-from server.rations import MIN_WEIGHTS_INTERVAL
-from server.runlog import RunLog
+from server.stream.cursor import Cursor
+from server.stream.hub import Hub
+from server.stream.rations import MIN_WEIGHTS_INTERVAL
+from server.stream.runlog import RunLog
 from server.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
 
@@ -66,7 +66,8 @@ def test_the_deck_and_opted_in_phones_get_weights_plain_phones_do_not(server: Li
         run = server.start_run(epochs=3, pace_s=3)  # a copy at 2 s and one at the end
         for viewer in (deck, pad, phone):
             viewer.until_status("finished")
-    copies = [message for message in deck.messages if message["type"] == "weights"]
+    # This run's copies (a viewer joining gets the newest of the run before, as any joiner).
+    copies = [m for m in deck.messages if m["type"] == "weights" and m["run"] == run["id"]]
     final = copies[-1]
     assert len(copies) >= 2 and final["final"] and not copies[0]["final"]
     assert final["run"] == run["id"] and final["model"] == "mlp"
@@ -149,6 +150,10 @@ def test_on_real_mnist_the_published_weights_score_as_the_epoch_and_evals_add_up
     assert all(m["label"] != m["top3"][0][0] for m in evaluation["mistakes"])
 
 
+# The rest of a weights message, the same in every copy.
+MODEL = {"epoch": 1, "model": "mlp", "dataset": "mnist", "mean": 0.1307, "std": 0.3081}
+
+
 def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
     hub = Hub(lambda: {}, weights_budget=1_000)  # bytes/s: a tiny budget
     log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
@@ -157,12 +162,12 @@ def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
     for cursor in (deck, pad, phone):
         hub.pending(cursor)
     hub.rations.weights_viewers = 1
-    log.set_weights({"seq": 0, "final": False, "layers": []})
+    log.set_weights({"seq": 0, "final": False, "layers": [], **MODEL})
     sent = [hub.pending(cursor) for cursor in (deck, pad, phone)]
     assert sent[0][-1] is sent[1][-1] is log.weights_message  # one encoding for all
     assert sent[2] == []
     size = len(log.weights_message or "")
-    log.set_weights({"seq": 5, "final": True, "layers": []})
+    log.set_weights({"seq": 5, "final": True, "layers": [], **MODEL})
     assert hub.pending(pad) == []  # held: 1 viewer x its bytes / 1,000 B/s, at least 2 s
     held = hub.held_back(pad)
     assert held is not None

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 from starlette.requests import HTTPConnection
 
 from server.config import Settings
-from server.hub import Hub
 from server.presenter import Presenter
 from server.runs import RunManager
+from server.stream.hub import Hub
 
 _bearer = HTTPBearer(auto_error=False, description="The presenter token")
 

@@ -17,7 +17,7 @@ from server.api.deps import (
 from server.api.schemas import LrRequest, ReplayRequest, Run, RunDetails, RunList
 from server.data.availability import unavailable_reason
 from server.runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
-from server.store import POINT_COLUMNS, Row
+from server.stream.columns import POINT_COLUMNS, Row
 from server.supervisor import WorkerUnavailable
 from server.training.config import TrainConfig
 

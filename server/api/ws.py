@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from server.api.deps import CurrentSettings, ViewerHub
 from server.config import Settings
-from server.hub import Hub
-from server.runlog import DETAILS, Detail, encode
+from server.stream.hub import Hub
+from server.stream.messages import DETAILS, Detail, Error, Pong, encode
 
 router = APIRouter()
 
@@ -90,9 +90,7 @@ async def _receive(websocket: WebSocket, hub: Hub) -> None:
         except (ValueError, RecursionError):
             kind = None
         if kind == "ping":
-            await websocket.send_text(encode({"type": "pong", "run": hub.run_id}))
+            await websocket.send_text(encode(Pong(hub.run_id)))
         else:
             detail = 'expected a JSON object {"type": "ping"}'
-            await websocket.send_text(
-                encode({"type": "error", "run": hub.run_id, "detail": detail})
-            )
+            await websocket.send_text(encode(Error(hub.run_id, detail)))

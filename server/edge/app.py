@@ -20,8 +20,8 @@ from server.config import Settings
 from server.edge.reader import Reader
 from server.edge.trainer import Trainer
 from server.gcpolicy import collect_when_idle
-from server.hub import Hub
 from server.redislog import running
+from server.stream.hub import Hub
 from server.training.protocol import ACTIVE
 
 PRESENTER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -55,7 +55,8 @@ def create_edge_app(settings: Settings) -> FastAPI:
         """200 once the edge has read Redis (it serves on if Redis goes away later)."""
         if reader.ready:
             return JSONResponse({"status": "ok", "redis": reader.connected})
-        detail = {"status": "starting", "error": f"no answer from Redis at {settings.redis} yet"}
+        error = f"no answer from Redis at {settings.redis} yet"
+        detail = {"status": "starting", "redis": False, "error": error}
         return JSONResponse(detail, status.HTTP_503_SERVICE_UNAVAILABLE, {"Retry-After": "2"})
 
     @app.get("/api/status")

@@ -6,13 +6,24 @@ start, from Redis or from the trainer's API, and nothing is duplicated. The edge
 then serves it as the trainer's Hub serves its own: the same messages, the same seqs.
 """
 
-import json
 import logging
 from typing import Any, get_args
 
-from server.hub import Hub
-from server.runlog import RunLog, encode
-from server.store import POINT_COLUMNS
+from server.stream.columns import POINT_COLUMNS
+from server.stream.hub import Hub
+from server.stream.messages import (
+    Epoch,
+    Eval,
+    Info,
+    Lr,
+    Message,
+    Points,
+    Slide,
+    UnknownKind,
+    Weights,
+    parse,
+)
+from server.stream.runlog import RunLog
 from server.training.protocol import RunStatus
 
 log = logging.getLogger("loopcast.edge")
@@ -21,18 +32,9 @@ LOG_KEEPS = ("epochs", "last_seq", "lr_changes", "eval")
 STATUSES = get_args(RunStatus)
 
 
-def _fields(message: dict[str, Any], *also: str) -> dict[str, Any]:
-    """A message's own fields: without its type and run (and `also`)."""
-    return {k: v for k, v in message.items() if k not in ("type", "run", *also)}
-
-
 def _require(condition: bool, what: str) -> None:
     if not condition:
         raise ValueError(f"not {what} as a trainer writes them")
-
-
-def _not_json(constant: str) -> None:
-    raise ValueError(f"{constant} is not JSON (a trainer writes null)")
 
 
 class Gap(Exception):
@@ -48,47 +50,51 @@ class EdgeLog:
         """An entry as Redis holds it; one that is not what a trainer writes is skipped
         (and said), and the edge serves on."""
         try:
-            message = json.loads(text, parse_constant=_not_json)
-            if not isinstance(message, dict):
-                raise TypeError(f"a {type(message).__name__}, not an object")
-            self.apply(message)
+            self.apply(parse(text))
+        except UnknownKind as unknown:
+            self._skip(str(unknown.kind))
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
             log.warning("skipped an entry that is not a trainer's: %r (%.80s)", error, text)
 
-    def apply(self, message: dict[str, Any]) -> None:
-        kind, run = message["type"], self.hub.log
-        if kind == "info":
-            self._info(message["info"])
-        elif kind == "slide":
-            _require(
-                isinstance(message["page"], int) and isinstance(message["panel"], str | None),
-                "a slide's page and panel",
-            )
-            if self.hub.slide != {"page": message["page"], "panel": message["panel"]}:
-                self.hub.set_slide(message["page"], message["panel"])
-        elif run is None or message["run"] != run.id:
-            return  # an older run's entry, read again
-        elif kind == "points":
-            self._append(run, message)
-        elif kind == "epoch":
-            _require(isinstance(message["epoch"], int), "an epoch's number")
-            if not run.epochs or message["epoch"] > run.epochs[-1]["epoch"]:
-                run.add_epoch(_fields(message, "last_seq"))
-                self.hub.publish()
-        elif kind == "eval":
-            if message != {"type": "eval", "run": run.id, **(run.info["eval"] or {})}:
-                run.add_eval(_fields(message, "last_seq"))
-                self.hub.publish()
-        elif kind == "lr":
-            _require(isinstance(message["seq"], int), "an lr change's seq")
-            if _fields(message) not in run.lr_changes:
-                run.add_lr(_fields(message))
-                self.hub.publish()
-        elif kind == "weights":
-            if encode(message) != run.weights_message:
-                run.set_weights(_fields(message))
-                self.hub.publish()
-        elif kind not in self._unknown:
+    def apply(self, message: Message) -> None:
+        run = self.hub.log
+        match message:
+            case Info(info=info):
+                self._info(info)
+            case Slide(page=page, panel=panel):
+                _require(
+                    isinstance(page, int) and isinstance(panel, str | None),
+                    "a slide's page and panel",
+                )
+                if self.hub.slide != {"page": page, "panel": panel}:
+                    self.hub.set_slide(page, panel)
+            case _ if run is None or message.run != run.id:
+                return  # an older run's entry, read again
+            case Points():
+                self._append(run, message)
+            case Epoch(epoch=epoch):
+                _require(isinstance(epoch, int), "an epoch's number")
+                if not run.epochs or epoch > run.epochs[-1]["epoch"]:
+                    run.add_epoch(message.row("last_seq"))
+                    self.hub.publish()
+            case Eval():
+                if message.row() != run.info["eval"]:
+                    run.add_eval(message.row("last_seq"))
+                    self.hub.publish()
+            case Lr(seq=seq):
+                _require(isinstance(seq, int), "an lr change's seq")
+                if message.row() not in run.lr_changes:
+                    run.add_lr(message.row())
+                    self.hub.publish()
+            case Weights():
+                if run.weights_message is None or message != run.weights_message.value:
+                    run.set_weights(message.row())
+                    self.hub.publish()
+            case _:
+                self._skip(message.kind)
+
+    def _skip(self, kind: str) -> None:
+        if kind not in self._unknown:
             # A kind this edge's RunLog cannot hold: an edge older than its trainer.
             self._unknown.add(kind)
             log.warning("entries of type %r are not served by this edge: upgrade it", kind)
@@ -104,12 +110,12 @@ class EdgeLog:
             run.info.update(fields)
             self.hub.publish()
 
-    def _append(self, run: RunLog, message: dict[str, Any]) -> None:
-        seqs = message["seq"]
+    def _append(self, run: RunLog, message: Points) -> None:
+        seqs = message.seq
         skip = run.last_seq + 1 - seqs[0]
         if skip < 0:
             raise Gap(f"run {run.id}: points from {seqs[0]} follow {run.last_seq}")
-        columns = {name: list(message[name][skip:]) for name in POINT_COLUMNS}
+        columns = {name: list(getattr(message, name)[skip:]) for name in POINT_COLUMNS}
         if not columns["seq"]:
             return
         first = run.last_seq + 1
@@ -121,5 +127,5 @@ class EdgeLog:
             and all(isinstance(value, int | float | None) for value in columns["loss"]),
             f"points: columns of numbers, seqs from {first}",
         )
-        run.append(columns, float(message["created"]))
+        run.append(columns, float(message.created))
         self.hub.publish()

@@ -20,8 +20,8 @@ from redis.exceptions import RedisError
 
 from server.edge.log import EdgeLog, Gap
 from server.edge.trainer import Trainer
-from server.hub import Hub
 from server.redislog import BACKOFF_FIRST, BACKOFF_MOST, RUNS, SERVER, SLIDES, run_entries, run_key
+from server.stream.hub import Hub
 
 log = logging.getLogger("loopcast.edge")
 # XREAD waits this long for news; the trainer's status is read again every SERVER_PERIOD s.

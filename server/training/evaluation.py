@@ -10,10 +10,10 @@ from functools import cache
 
 import torch
 
-CLASSES = 10
-SAMPLE_SIZE = 512  # test images whose mistakes are shown: the same ones every run and epoch
-SAMPLE_SEED = 12
-MOST_MISTAKES = 32
+from server.data.datasets import CLASSES
+from server.training.protocol import MOST_MISTAKES, SAMPLE_SIZE
+
+SAMPLE_SEED = 12  # the sample of test images whose mistakes are shown: the same every run
 TOP = 3
 
 

@@ -24,12 +24,13 @@ from server.training.evaluation import Evaluation, Tally
 from server.training.metrics import DeviceMeter, PointBatch
 from server.training.models import seed_mlp
 from server.training.pace import Pace
+from server.training.protocol import TICK_SECONDS
 from server.training.resident import ResidentData
 from server.training.weights import host_copy
 
-TICK_SECONDS = 0.05
 WEIGHTS_SECONDS = 2.0  # a copy of the weights for the phones at most this often
-RunEnd = Literal["finished", "stopped"]
+# How the loop ends a run; a failure is an exception (the worker says "failed": RunEnd).
+LoopEnd = Literal["finished", "stopped"]
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def train(
     sink: RunSink,
     device: torch.device,
     pace: Pace | None = None,
-) -> RunEnd:
+) -> LoopEnd:
     """Train `model` for `config.epochs` epochs, streaming every batch's metrics to `sink`;
     a `pace` stretches the run for an audience."""
     pace = pace or Pace(0, 1)
@@ -132,7 +133,7 @@ def train(
     next_weights = started + WEIGHTS_SECONDS
     step = epoch = 0
 
-    def finish(end: RunEnd) -> RunEnd:
+    def finish(end: LoopEnd) -> LoopEnd:
         # A stop while a paced run waits: the steps since the last tick were trained, so
         # they are sent, and the last weights are those of the last point.
         sink.points(meter.drain())  # sync point: the last points

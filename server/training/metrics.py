@@ -11,6 +11,8 @@ from itertools import accumulate
 
 import torch
 
+from server.training.protocol import significant
+
 
 @dataclass
 class PointBatch:
@@ -69,9 +71,7 @@ class DeviceMeter:
             # Correct predictions counted up to the end of each batch, then differenced.
             ends = torch.tensor(list(accumulate(self._sizes)), device=self.device) - 1
             running = hits.cumsum(0)[ends].tolist()  # sync point
-            # float32 holds 7 significant digits; sending float64's 17 made a third of
-            # every points message noise, paid per viewer.
-            batch.loss = [float(f"{loss:.7g}") for loss in torch.stack(self._losses).tolist()]
+            batch.loss = [significant(loss) for loss in torch.stack(self._losses).tolist()]
             batch.acc = [
                 (count - before) / size
                 for count, before, size in zip(

@@ -11,6 +11,15 @@ RunStatus = Literal["queued", "running", "finished", "stopped", "failed", "inter
 ACTIVE: tuple[RunStatus, ...] = ("queued", "running")
 # How a worker says a run ended.
 RunEnd = Literal["finished", "stopped", "failed"]
+# The worker reads its points back about 20 times a second: a tick. A replay and the
+# stand-in worker send them as often.
+TICK_SECONDS = 0.05
+
+
+def significant(value: float, digits: int = 7) -> float:
+    """float32's 7 significant digits by default, as a worker sends its figures: a float64's
+    17 would be noise that every viewer is sent (a third of every points message)."""
+    return float(f"{value:.{digits}g}")
 
 
 # Server to worker.
@@ -90,6 +99,11 @@ class Epoch:
     val_acc: float
     samples_per_s: float
     t: float
+
+
+# An eval's mistakes: at most MOST_MISTAKES among a fixed sample of SAMPLE_SIZE test images.
+SAMPLE_SIZE = 512
+MOST_MISTAKES = 32
 
 
 @dataclass(frozen=True)

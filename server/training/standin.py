@@ -15,9 +15,13 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from server.data.datasets import CLASSES
 from server.training.config import TrainConfig
 from server.training.pipe import PipeWorker
 from server.training.protocol import (
+    MOST_MISTAKES,
+    SAMPLE_SIZE,
+    TICK_SECONDS,
     Demo,
     Ended,
     Epoch,
@@ -29,12 +33,11 @@ from server.training.protocol import (
     RunEnd,
     Started,
     Train,
+    significant,
 )
 
-TICK_SECONDS = 0.05  # as the real loop's TICK_SECONDS (server/training/loop.py)
 TRAIN_IMAGES = 60_000  # MNIST's training set: steps_per_epoch as a real run would have
-# As the real evaluation's (server/training/evaluation.py, no torch here).
-TEST_IMAGES, SAMPLED, MOST_MISTAKES, CLASSES = 10_000, 512, 32, 10
+TEST_IMAGES = 10_000  # MNIST's test set, which a real eval counts
 
 
 def steps_per_epoch(batch_size: int) -> int:
@@ -52,7 +55,7 @@ def made_up_eval(run_id: int, epoch: int, val_acc: float) -> Eval:
         [right if p == label else spread + (p == (label + 1) % CLASSES) * extra for p in range(10)]
         for label in range(CLASSES)
     ]
-    wrong = min(MOST_MISTAKES, round(SAMPLED * (1 - val_acc)))
+    wrong = min(MOST_MISTAKES, round(SAMPLE_SIZE * (1 - val_acc)))
     mistakes: list[dict[str, object]] = [
         {
             "index": 7 + 311 * i,  # four digits, as most of the test set's
@@ -61,7 +64,7 @@ def made_up_eval(run_id: int, epoch: int, val_acc: float) -> Eval:
         }
         for i in range(wrong)
     ]
-    return Eval(run_id, epoch, TEST_IMAGES, SAMPLED, confusion, mistakes)
+    return Eval(run_id, epoch, TEST_IMAGES, SAMPLE_SIZE, confusion, mistakes)
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Curve:
         mean_acc = 0.1 + 0.87 * progress
         hits = round(self.batch_size * (mean_acc + self._random.gauss(0.0, 0.05)))
         # float32's digits for the loss, as the real worker sends; acc is hits / batch size.
-        return float(f"{loss:.7g}"), min(self.batch_size, max(0, hits)) / self.batch_size
+        return significant(loss), min(self.batch_size, max(0, hits)) / self.batch_size
 
 
 class StandIn(PipeWorker):

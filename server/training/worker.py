@@ -27,7 +27,7 @@ from server.training.demos import (
     train_vs_eval,
 )
 from server.training.devices import cpu_threads, device_name, resolve_device, synchronize
-from server.training.loop import EpochResult, RunSink, WeightsCopy, train, warm_up
+from server.training.loop import EpochResult, WeightsCopy, train, warm_up
 from server.training.metrics import PointBatch
 from server.training.models import build_model
 from server.training.pace import Pace
@@ -101,23 +101,18 @@ class Worker(PipeWorker):
             model = build_model(config.model).to(self.device)
             total_steps = source.steps_per_epoch * config.epochs
             self.send(protocol.Started(run, source.steps_per_epoch, total_steps))
-            pipe_sink = PipeSink(self, run, config)
-            sink = self.run_sink(pipe_sink)
+            sink = PipeSink(self, run, config)
             started = time.perf_counter()
             pace = Pace(config.pace_s, total_steps, settle=lambda: synchronize(self.device))
             end = train(config, model, source, sink, self.device, pace)
             # What the run took on this device, a paced run's waits left out.
             unpaced_s = round(pace.busy_since(started, 0.0), 4)
-            self.send(protocol.Ended(run, end, pipe_sink.stop_reason, unpaced_s))
+            self.send(protocol.Ended(run, end, sink.stop_reason, unpaced_s))
         except Exception as error:
             traceback.print_exc()
             if isinstance(error, torch.cuda.OutOfMemoryError) and self.device.type == "cuda":
                 torch.cuda.empty_cache()
             self.send(protocol.Ended(run, "failed", f"{type(error).__name__}: {error}"))
-
-    def run_sink(self, pipe: "PipeSink") -> RunSink:
-        """Where a run's results go: the pipe (the tests' faulty worker wraps it)."""
-        return pipe
 
     @classmethod
     def main(cls, conn: Connection, options: WorkerOptions) -> None:

@@ -10,6 +10,9 @@ import { serverPlace } from './api.js'
 export const PING_MS = 10_000
 export const STALE_MS = 25_000
 
+/** @typedef {import('./messages').Message} Message @typedef {(message: Message) => void} Listener */
+/** @typedef {'connecting' | 'open' | 'reconnecting'} State */
+
 /**
  * The page's address, as far as the stream needs it.
  * @typedef {{ protocol: string, host: string }} Place
@@ -18,8 +21,8 @@ export const STALE_MS = 25_000
 /**
  * What the connection needs of a WebSocket (tests pass a fake).
  * @typedef {{ send(data: string): void, close(): void,
- *   onopen: ((event: any) => void) | null, onmessage: ((event: { data: any }) => void) | null,
- *   onclose: ((event: any) => void) | null }} Socket
+ *   onopen: ((event: Event) => void) | null, onmessage: ((event: MessageEvent) => void) | null,
+ *   onclose: ((event: CloseEvent) => void) | null }} Socket
  */
 
 /**
@@ -40,6 +43,7 @@ export function streamUrl(location, run, seq, detail = 'full', weights = false) 
 }
 
 // The last seq a message carries (points, or buckets up to their last_seq); 0 if none.
+/** @param {{ seq?: number[], last_seq?: number[] } | undefined} columns */
 function lastSeq(columns) {
   const seq = columns?.last_seq ?? columns?.seq ?? []
   return seq.length ? seq[seq.length - 1] : 0
@@ -47,12 +51,14 @@ function lastSeq(columns) {
 
 // 250 ms doubling up to 5 s, each wait drawn from its upper half so that a hall full of
 // phones does not reconnect in lockstep after a server restart.
+/** @param {number} attempt @param {() => number} [random] */
 export function backoff(attempt, random = Math.random) {
   const ceiling = Math.min(5000, 250 * 2 ** attempt)
   return Math.round(ceiling * (0.5 + random() / 2))
 }
 
 // What the banner says in each state; null when there is nothing to say.
+/** @param {string} state a State */
 export function stateMessage(state) {
   if (state === 'connecting') return 'Waiting for the loopcast server…'
   if (state === 'reconnecting') return 'Connection to loopcast lost: reconnecting…'
@@ -78,31 +84,42 @@ export class Connection {
     this.detail = detail
     this.weights = weights
     this.WebSocketImpl = WebSocketImpl
+    /** @type {Timers} */
     this.timers = { ...browserTimers, ...timers }
+    /** @type {Set<Listener>} */
     this.listeners = new Set()
+    /** @type {Set<(state: State) => void>} */
     this.stateListeners = new Set()
+    /** @type {State} */
     this.state = 'connecting'
+    /** @type {number | null} */
     this.run = null
     this.seq = 0
     this.attempt = 0
+    /** @type {Socket | null} */
     this.socket = null
-    this.retry = null
+    /** @type {unknown} */
+    this.retry = null // a timer handle
+    /** @type {unknown} */
     this.watchdog = null
     this.heard = 0
     this.closed = false
   }
 
+  /** @param {Listener} listener */
   subscribe(listener) {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
+  /** @param {(state: State) => void} listener */
   onState(listener) {
     this.stateListeners.add(listener)
     listener(this.state)
     return () => this.stateListeners.delete(listener)
   }
 
+  /** @param {State} state */
   setState(state) {
     if (state === this.state) return
     this.state = state
@@ -143,6 +160,7 @@ export class Connection {
   }
 
   // Pings now and then; closes a socket that went silent so that onclose reconnects.
+  /** @param {Socket} socket */
   watch(socket) {
     this.watchdog = this.timers.schedule(() => {
       if (this.socket !== socket) return
@@ -164,6 +182,7 @@ export class Connection {
   }
 
   // Where the stream stands, so a reconnect asks for exactly what comes next.
+  /** @param {Message} message */
   track(message) {
     if (message.type === 'snapshot') {
       this.run = message.run
@@ -173,6 +192,7 @@ export class Connection {
     }
   }
 
+  /** @param {Message} message */
   receive(message) {
     this.track(message)
     for (const listener of this.listeners) {
@@ -212,13 +232,16 @@ export class Connection {
   }
 }
 
+/** @type {Connection | null} */
 let shared = null
 
 // The first call opens the tab's connection at its `detail`; later calls share it.
+/** @param {string} [detail] @returns {Connection} */
 export function sharedConnection(detail = 'full') {
   if (!shared) {
-    shared = new Connection({ location: serverPlace(window.location), WebSocketImpl: window.WebSocket, detail }).open()
-    const wake = () => shared.reconnectNow()
+    const connection = new Connection({ location: serverPlace(window.location), WebSocketImpl: window.WebSocket, detail }).open()
+    shared = connection
+    const wake = () => connection.reconnectNow()
     window.addEventListener('online', wake)
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') wake()

@@ -1,6 +1,21 @@
 // Every run's points (or, on an envelope stream, its buckets) as growable typed columns:
 // what the charts draw from.
 
+/**
+ * @typedef {import('./messages').Message} Message
+ * @typedef {import('./messages').RunInfo} RunInfo
+ * @typedef {import('./messages').EpochMessage} EpochMessage
+ * @typedef {import('./messages').EvalMessage} EvalMessage
+ * @typedef {import('./messages').WeightsMessage} WeightsMessage
+ * @typedef {import('./messages').LrChange} LrChange
+ * @typedef {import('./messages').SlideReport} SlideReport
+ * @typedef {import('./messages').SnapshotMessage['server']} ServerStatus
+ * @typedef {import('./messages').RunStatus} RunStatus
+ * @typedef {'ok' | 'gap' | 'duplicate'} Appended
+ * @typedef {Record<string, ArrayLike<number | null> | undefined>} ColumnsIn a message's
+ *   columns, by name (points or buckets)
+ */
+
 const POINT_COLUMNS = ['seq', 'step', 'epoch', 'loss', 'acc', 't']
 export const BUCKET_COLUMNS = ['first_seq', 'last_seq', 'loss_min', 'loss_max', 'loss_mean', 'acc_mean', 't']
 
@@ -11,11 +26,16 @@ export const ENDED = new Set(['finished', 'stopped', 'failed', 'interrupted'])
 // Rows that each cover seqs `from`..`to` of a run (a point: seq..seq), held contiguous
 // from seq 1: a row that would leave a gap or overlap one held is refused, not hidden.
 class Rows {
+  /**
+   * @param {readonly string[]} names @param {string} from @param {string} to
+   * @param {number} capacity
+   */
   constructor(names, from, to, capacity) {
     this.names = names
     this.from = from
     this.to = to
     this.length = 0
+    /** @type {Record<string, Float64Array>} */
     this.columns = Object.fromEntries(names.map((name) => [name, new Float64Array(capacity)]))
   }
 
@@ -24,6 +44,7 @@ class Rows {
     return this.length ? this.columns[this.to][this.length - 1] : 0
   }
 
+  /** @param {number} needed */
   grow(needed) {
     const capacity = this.columns[this.to].length
     if (needed <= capacity) return
@@ -37,18 +58,21 @@ class Rows {
 
   // Appends columns; drops rows already held; 'gap' (nothing appended) when the new rows
   // do not follow on exactly, among themselves or from what is held.
+  /** @param {object} message columns to append: a points or buckets message, a snapshot's
+   * columns @returns {Appended} */
   append(message) {
-    const from = message[this.from] ?? []
-    const to = message[this.to] ?? []
+    const columns = /** @type {ColumnsIn} */ (message)
+    const from = columns[this.from] ?? []
+    const to = columns[this.to] ?? []
     let skip = 0
-    while (skip < to.length && to[skip] <= this.last) skip++
+    while (skip < to.length && Number(to[skip]) <= this.last) skip++
     if (skip === to.length) return 'duplicate'
     if (from[skip] !== this.last + 1) return 'gap'
-    for (let i = skip + 1; i < to.length; i++) if (from[i] !== to[i - 1] + 1) return 'gap'
+    for (let i = skip + 1; i < to.length; i++) if (from[i] !== Number(to[i - 1]) + 1) return 'gap'
     const count = to.length - skip
     this.grow(this.length + count)
     for (const name of this.names) {
-      const values = message[name]
+      const values = columns[name] ?? []
       for (let i = 0; i < count; i++) {
         const value = values[skip + i]
         this.columns[name][this.length + i] = value == null ? NaN : value
@@ -58,6 +82,7 @@ class Rows {
     return 'ok'
   }
 
+  /** @param {string} name */
   view(name) {
     return this.columns[name].subarray(0, this.length)
   }
@@ -78,20 +103,32 @@ export class Buckets extends Rows {
   }
 }
 
+/**
+ * What the page knows of one run.
+ * @typedef {{ id: number, info: RunInfo | null, status: RunStatus | null,
+ *   reason: string | null, epochs: EpochMessage[], series: Series, buckets: Buckets,
+ *   weights: WeightsMessage | null, eval: EvalMessage | null, lrChanges: LrChange[] }} Run
+ */
+
 export class RunBuffer {
   constructor() {
+    /** @type {Map<number, Run>} */
     this.runs = new Map()
+    /** @type {number | null} */
     this.current = null
+    /** @type {ServerStatus | null} */
     this.server = null
+    /** @type {SlideReport | null} */
     this.slide = null
   }
 
+  /** @param {number} id @returns {Run} */
   run(id) {
     if (!this.runs.has(id)) {
       this.runs.set(id, { id, info: null, status: null, reason: null, epochs: [], series: new Series(), buckets: new Buckets(), weights: null, eval: null, lrChanges: [] })
       this.forget()
     }
-    return this.runs.get(id)
+    return /** @type {Run} */ (this.runs.get(id))
   }
 
   // Bounds memory in a tab left open all day: the current run and the newest few others.
@@ -101,6 +138,7 @@ export class RunBuffer {
   }
 
   // Applies one stream message; returns 'gap' when the caller must resync.
+  /** @param {Message} message @returns {'ok' | 'gap'} */
   apply(message) {
     switch (message.type) {
       case 'snapshot': {
@@ -117,7 +155,7 @@ export class RunBuffer {
         run.epochs = [...(message.info?.epochs ?? [])]
         run.lrChanges = [...(message.info?.lr_changes ?? [])]
         run.eval = message.info?.eval ?? run.eval
-        const result = message.buckets ? run.buckets.append(message.buckets) : run.series.append(message.points)
+        const result = message.buckets ? run.buckets.append(message.buckets) : run.series.append(message.points ?? {})
         return result === 'gap' ? 'gap' : 'ok'
       }
       case 'points': {
@@ -140,14 +178,18 @@ export class RunBuffer {
         if (run.info) {
           run.info.status = message.status
           // An ended run's times come with its status (a paced run's caption needs them).
-          for (const name of ['wall_s', 'unpaced_s']) if (message[name] != null) run.info[name] = message[name]
+          if (message.wall_s != null) run.info.wall_s = message.wall_s
+          if (message.unpaced_s != null) run.info.unpaced_s = message.unpaced_s
         }
         return 'ok'
       }
       case 'weights':
+        // The newest (the model a phone runs).
+        this.run(message.run).weights = message
+        return 'ok'
       case 'eval':
-        // The newest of each (the model a phone runs, the last epoch's mistakes).
-        this.run(message.run)[message.type] = message
+        // The newest (the last epoch's mistakes).
+        this.run(message.run).eval = message
         return 'ok'
       case 'lr': {
         const changes = this.run(message.run).lrChanges
@@ -171,12 +213,14 @@ export class RunBuffer {
 }
 
 // The rows a run's charts draw: its buckets on an envelope stream, else its points.
+/** @param {{ buckets?: Rows, series: Rows }} run @returns {Rows} */
 export function heldRows(run) {
   return run.buckets?.length ? run.buckets : run.series
 }
 
 // Training samples per second over the last `window` rows (points or buckets): steps
 // (one per seq) times batch size over the time they took.
+/** @param {Rows} rows @param {number} batchSize @param {number} [window] */
 export function samplesPerSecond(rows, batchSize, window = 50) {
   if (rows.length < 2) return 0
   const end = rows.length - 1

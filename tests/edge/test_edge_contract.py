@@ -1,4 +1,4 @@
-"""The stream's contract (tests/test_stream.py, tests/test_envelope.py) kept by an edge: the
+"""The stream's contract (tests/test_stream.py, tests/stream/test_envelope.py) kept by an edge: the
 same tests, with the viewers on an edge and the presenter's requests on its trainer (the
 real worker)."""
 
@@ -11,9 +11,10 @@ import pytest
 
 from support.edges import REDIS_SERVER, LiveEdge, RedisServer
 from support.live import LiveServer
-from tests import test_envelope as envelope
 from tests import test_stream as contract
+from tests import test_weights as insides
 from tests.edge.conftest import needs
+from tests.stream import test_envelope as envelope
 
 # Collected here with `server` below, in test_stream's order (a test may expect the
 # server as the one before it left it).
@@ -31,12 +32,18 @@ test_a_stalled_viewer_slows_no_one_and_misses_nothing = (
 )
 test_ping_and_garbage = contract.test_ping_and_garbage
 test_slide_changes_reach_viewers = contract.test_slide_changes_reach_viewers
-# The envelope's (tests/test_envelope.py): the audience page's detail.
+# The envelope's (tests/stream/test_envelope.py): the audience page's detail.
 test_an_envelope_viewer_gets_exact_buckets_at_a_bounded_rate = (
     envelope.test_an_envelope_viewer_gets_exact_buckets_at_a_bounded_rate
 )
 test_an_envelope_snapshot_is_bounded_and_exact_and_resumes_with_since = (
     envelope.test_an_envelope_snapshot_is_bounded_and_exact_and_resumes_with_since
+)
+
+
+# The weights (issue 12): the biggest messages, through Redis as any other.
+test_the_deck_and_opted_in_phones_get_weights_plain_phones_do_not = (
+    insides.test_the_deck_and_opted_in_phones_get_weights_plain_phones_do_not
 )
 
 

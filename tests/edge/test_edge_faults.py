@@ -1,13 +1,18 @@
 """Faults between the trainer, Redis and the edges: a viewer's edge killed, Redis restarted
 empty mid-run, a run Redis no longer has. Nothing is missed, nothing duplicated."""
 
+import contextlib
 import os
 import signal
+import time
 from collections.abc import Callable
+from pathlib import Path
 
-from support.edges import LiveEdge, RedisServer
+import httpx
+
+from support.edges import REDIS_SERVER, LiveEdge, RedisServer
 from support.live import LiveServer
-from tests.edge.conftest import STANDIN_RATE
+from tests.edge.conftest import STANDIN_RATE, needs
 
 # 12 epochs of 118 batches: about 3.5 s from the stand-in worker, time for a fault.
 LONG_RUN = {"batch_size": 512, "epochs": 12}
@@ -80,3 +85,39 @@ def test_a_run_left_active_by_a_trainer_that_died_ends_on_the_edges(
         make_server(LOOPCAST_REDIS=redis_server.url, LOOPCAST_STANDIN_RATE=STANDIN_RATE)
         assert viewer.until_status("interrupted") == "interrupted"
     assert viewer.snapshot is not None and viewer.snapshot["run"] == run["id"]
+
+
+def test_healthz_says_whether_the_edge_has_redis(small_data: Path, tmp_path: Path) -> None:
+    """503 with Retry-After and `"redis": false` until the edge has read Redis once; then
+    200, and `"redis": false` again while Redis is away (it serves what it has)."""
+    needs("redis-server", REDIS_SERVER)
+    redis_server = RedisServer(tmp_path)  # its port, nothing listening yet
+    edge = LiveEdge(
+        small_data, tmp_path, redis_server.url, LOOPCAST_TRAINER_URL="http://127.0.0.1:9"
+    )
+    edge.start(healthy=False)
+    try:
+        answer = wait_for(edge, lambda response: True)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+        assert answer.json()["redis"] is False and answer.json()["status"] == "starting"
+        redis_server.start()
+        answer = wait_for(edge, lambda response: response.status_code == 200)
+        assert answer.json() == {"status": "ok", "redis": True}
+        redis_server.stop()
+        answer = wait_for(edge, lambda response: response.json()["redis"] is False)
+        assert answer.status_code == 200 and answer.json()["status"] == "ok"
+    finally:
+        edge.stop()
+        redis_server.stop()
+
+
+def wait_for(edge: LiveEdge, done: Callable[[httpx.Response], bool]) -> httpx.Response:
+    """The edge's first /healthz answer for which `done` is true, within 30 s."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.TransportError):
+            answer = edge.http.get("/healthz")
+            if done(answer):
+                return answer
+        time.sleep(0.1)
+    raise TimeoutError("/healthz never answered as expected")

@@ -8,10 +8,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.cursor import Cursor
 from server.edge.log import EdgeLog
-from server.hub import Hub
 from server.redislog import run_entries
+from server.stream.cursor import Cursor
+from server.stream.hub import Hub
+from server.stream.messages import encode
 
 INFO = {"id": 3, "status": "running", "total_steps": 40, "name": "", "epochs": []}
 
@@ -43,7 +44,7 @@ def a_run() -> list[str]:
         for e in (1, 2)
     ]
     info = {**INFO, "status": "finished", "epochs": epochs}
-    return [json.dumps(m) for m in run_entries(info, points(1, 40), 1.0)]
+    return [encode(m) for m in run_entries(info, points(1, 40), 1.0)]
 
 
 def served(hub: Hub) -> list[str]:

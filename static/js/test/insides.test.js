@@ -4,17 +4,21 @@ import { PANELS, mountPanel } from '../panels/index.js'
 import { heat } from '../panels/mistakes.js'
 import { RunBuffer } from '../points.js'
 
+// The tests' messages carry only the fields each test reads: the type checker is told so.
+/** @param {RunBuffer} buffer @param {object} message */
+const apply = (buffer, message) => buffer.apply(/** @type {import('../messages').Message} */ (message))
+
 test('the buffer keeps a run\'s newest weights and eval, and each lr change once', () => {
   const buffer = new RunBuffer()
   const info = { status: 'running', lr_changes: [{ seq: 5, lr: 1 }], eval: { epoch: 1, confusion: [], mistakes: [] } }
-  buffer.apply({ type: 'snapshot', run: 3, server: {}, info, points: { seq: [] } })
+  apply(buffer, { type: 'snapshot', run: 3, server: {}, info, points: { seq: [] } })
   assert.deepEqual(buffer.active.lrChanges, [{ seq: 5, lr: 1 }])
   assert.equal(buffer.active.eval.epoch, 1) // a late joiner sees the last epoch's mistakes
   const weights = { type: 'weights', run: 3, seq: 10, model: 'mlp', layers: [] }
-  buffer.apply(weights)
-  buffer.apply({ type: 'eval', run: 3, epoch: 2, confusion: [], mistakes: [] })
-  buffer.apply({ type: 'lr', run: 3, seq: 12, lr: 0.001 })
-  buffer.apply({ type: 'lr', run: 3, seq: 12, lr: 0.001 }) // a resume may repeat one
+  apply(buffer, weights)
+  apply(buffer, { type: 'eval', run: 3, epoch: 2, confusion: [], mistakes: [] })
+  apply(buffer, { type: 'lr', run: 3, seq: 12, lr: 0.001 })
+  apply(buffer, { type: 'lr', run: 3, seq: 12, lr: 0.001 }) // a resume may repeat one
   assert.equal(buffer.active.weights, weights)
   assert.equal(buffer.active.eval.epoch, 2)
   assert.deepEqual(buffer.active.lrChanges, [{ seq: 5, lr: 1 }, { seq: 12, lr: 0.001 }])

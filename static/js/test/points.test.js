@@ -3,6 +3,10 @@ import { test } from 'node:test'
 import { bucketColumns as buckets } from './bucketcolumns.js'
 import { Buckets, EARLIER_RUNS, RunBuffer, Series, heldRows, samplesPerSecond } from '../points.js'
 
+// The tests' messages carry only the fields each test reads: the type checker is told so.
+/** @param {RunBuffer} buffer @param {object} message */
+const apply = (buffer, message) => buffer.apply(/** @type {import('../messages').Message} */ (message))
+
 function columns(first, count) {
   const seq = Array.from({ length: count }, (_, i) => first + i)
   return { seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 0.5), acc: seq.map(() => 0.9), t: seq.map((s) => s / 100) }
@@ -47,32 +51,32 @@ test('a null loss (diverged run) is a gap in the line, not a zero', () => {
 
 test('a new run resets; a resumed snapshot appends; earlier runs stay for overlays', () => {
   const buffer = new RunBuffer()
-  buffer.apply(snapshot(1, 0, columns(1, 3), 'finished'))
-  buffer.apply(snapshot(2, 0, columns(1, 0), 'queued'))
+  apply(buffer, snapshot(1, 0, columns(1, 3), 'finished'))
+  apply(buffer, snapshot(2, 0, columns(1, 0), 'queued'))
   assert.equal(buffer.current, 2)
   assert.equal(buffer.runs.get(1).series.length, 3)
-  buffer.apply({ type: 'points', run: 2, ...columns(1, 4) })
-  buffer.apply(snapshot(2, 4, columns(5, 2)))
+  apply(buffer, { type: 'points', run: 2, ...columns(1, 4) })
+  apply(buffer, snapshot(2, 4, columns(5, 2)))
   assert.equal(buffer.active.series.length, 6)
-  assert.equal(buffer.apply({ type: 'points', run: 2, ...columns(9, 1) }), 'gap')
+  assert.equal(apply(buffer, { type: 'points', run: 2, ...columns(9, 1) }), 'gap')
 })
 
 test('a full snapshot of the current run (after a resync) replaces what the tab held', () => {
   const buffer = new RunBuffer()
-  buffer.apply(snapshot(3, 0, columns(1, 5)))
-  buffer.apply(snapshot(3, 0, columns(1, 8)))
+  apply(buffer, snapshot(3, 0, columns(1, 5)))
+  apply(buffer, snapshot(3, 0, columns(1, 8)))
   assert.deepEqual(Array.from(buffer.active.series.view('seq')), [1, 2, 3, 4, 5, 6, 7, 8])
 })
 
 test('a snapshot whose points do not follow on is a gap', () => {
   const buffer = new RunBuffer()
-  buffer.apply(snapshot(3, 0, columns(1, 5)))
-  assert.equal(buffer.apply(snapshot(3, 5, columns(8, 2))), 'gap')
+  apply(buffer, snapshot(3, 0, columns(1, 5)))
+  assert.equal(apply(buffer, snapshot(3, 5, columns(8, 2))), 'gap')
 })
 
 test('only the newest earlier runs are kept', () => {
   const buffer = new RunBuffer()
-  for (let run = 1; run <= 10; run++) buffer.apply(snapshot(run, 0, columns(1, 2)))
+  for (let run = 1; run <= 10; run++) apply(buffer, snapshot(run, 0, columns(1, 2)))
   assert.equal(buffer.current, 10)
   assert.deepEqual([...buffer.runs.keys()].sort((a, b) => a - b), [6, 7, 8, 9, 10])
   assert.equal(buffer.runs.size, EARLIER_RUNS + 1)
@@ -80,12 +84,12 @@ test('only the newest earlier runs are kept', () => {
 
 test('epochs are kept once, status and slide follow the stream', () => {
   const buffer = new RunBuffer()
-  buffer.apply({ ...snapshot(1, 0, columns(1, 0)), slide: null, server: { viewers: 1 } })
-  buffer.apply({ type: 'epoch', run: 1, epoch: 1, val_acc: 0.96 })
-  buffer.apply({ type: 'epoch', run: 1, epoch: 1, val_acc: 0.96 })
-  buffer.apply({ type: 'status', run: 1, status: 'failed', reason: 'boom', wall_s: 3.5, unpaced_s: null })
-  buffer.apply({ type: 'slide', run: 1, page: 5, panel: 'mnist' })
-  buffer.apply({ type: 'viewers', run: 1, count: 12 })
+  apply(buffer, { ...snapshot(1, 0, columns(1, 0)), slide: null, server: { viewers: 1 } })
+  apply(buffer, { type: 'epoch', run: 1, epoch: 1, val_acc: 0.96 })
+  apply(buffer, { type: 'epoch', run: 1, epoch: 1, val_acc: 0.96 })
+  apply(buffer, { type: 'status', run: 1, status: 'failed', reason: 'boom', wall_s: 3.5, unpaced_s: null })
+  apply(buffer, { type: 'slide', run: 1, page: 5, panel: 'mnist' })
+  apply(buffer, { type: 'viewers', run: 1, count: 12 })
   assert.equal(buffer.active.epochs.length, 1)
   assert.equal(buffer.active.status, 'failed')
   assert.equal(buffer.active.reason, 'boom')
@@ -97,7 +101,7 @@ test('epochs are kept once, status and slide follow the stream', () => {
 
 test('a snapshot before any run carries the server and the slide', () => {
   const buffer = new RunBuffer()
-  assert.equal(buffer.apply({ type: 'snapshot', run: null, since: 0, info: null, points: columns(1, 0), server: { device: 'cpu' }, slide: { page: 2, panel: 'overview' } }), 'ok')
+  assert.equal(apply(buffer, { type: 'snapshot', run: null, since: 0, info: null, points: columns(1, 0), server: { device: 'cpu' }, slide: { page: 2, panel: 'overview' } }), 'ok')
   assert.equal(buffer.active, null)
   assert.equal(buffer.server.device, 'cpu')
   assert.equal(buffer.slide.panel, 'overview')
@@ -138,14 +142,14 @@ test('buckets: the first must start at seq 1; a null loss (diverged) is NaN', ()
 
 test('an envelope snapshot and bucket messages fill the run buckets; resumes append', () => {
   const buffer = new RunBuffer()
-  buffer.apply({ ...snapshot(5, 0, undefined), detail: 'envelope', buckets: buckets([[1, 50]]) })
-  assert.equal(buffer.apply({ type: 'buckets', run: 5, ...buckets([[51, 60]]) }), 'ok')
-  assert.equal(buffer.apply({ ...snapshot(5, 60, undefined), detail: 'envelope', buckets: buckets([[61, 70]]) }), 'ok')
-  assert.equal(buffer.apply({ type: 'buckets', run: 5, ...buckets([[61, 70]]) }), 'ok') // duplicate, dropped
+  apply(buffer, { ...snapshot(5, 0, undefined), detail: 'envelope', buckets: buckets([[1, 50]]) })
+  assert.equal(apply(buffer, { type: 'buckets', run: 5, ...buckets([[51, 60]]) }), 'ok')
+  assert.equal(apply(buffer, { ...snapshot(5, 60, undefined), detail: 'envelope', buckets: buckets([[61, 70]]) }), 'ok')
+  assert.equal(apply(buffer, { type: 'buckets', run: 5, ...buckets([[61, 70]]) }), 'ok') // duplicate, dropped
   assert.equal(buffer.active.buckets.length, 3)
   assert.equal(buffer.active.series.length, 0)
   assert.equal(heldRows(buffer.active), buffer.active.buckets)
-  assert.equal(buffer.apply({ type: 'buckets', run: 5, ...buckets([[80, 90]]) }), 'gap')
+  assert.equal(apply(buffer, { type: 'buckets', run: 5, ...buckets([[80, 90]]) }), 'gap')
 })
 
 test('samples per second from buckets: seqs covered times batch size over their time', () => {

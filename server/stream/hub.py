@@ -22,10 +22,20 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from server.cursor import Cursor
-from server.envelope import empty_buckets
-from server.rations import DEFAULT_WEIGHTS_BUDGET, Rations
-from server.runlog import Detail, RunLog, encode
+from server.stream.cursor import Cursor
+from server.stream.envelope import empty_buckets
+from server.stream.messages import (
+    Detail,
+    Encoded,
+    Message,
+    Slide,
+    Snapshot,
+    Status,
+    Viewers,
+    encode,
+)
+from server.stream.rations import DEFAULT_WEIGHTS_BUDGET, Rations
+from server.stream.runlog import RunLog
 from server.training.protocol import ACTIVE
 
 Send = Callable[[str], Awaitable[None]]
@@ -141,29 +151,21 @@ class Hub:
     def run_id(self) -> int | None:
         return self.log.id if self.log else None
 
-    def snapshot(self, cursor: Cursor, since: int) -> str:
+    def snapshot(self, cursor: Cursor, since: int) -> Encoded[Message]:
         """The run so far after `since`, at the cursor's detail. Its history (the heavy
         part) is encoded once per (run, detail, since, last point) and spliced in."""
         log = self.log
         if log is not None:
             history = log.history(cursor.detail, since, log.last_seq)
         else:
-            history = encode(empty_buckets()) if cursor.detail == "envelope" else "{}"
+            history = Encoded.columns(empty_buckets() if cursor.detail == "envelope" else {})
         info, rationed = (log.info if log else None), False
         if log is not None and cursor.detail == "envelope" and log.status in ACTIVE:
             # A phone joining a running run gets its newest eval when that is due, not here.
             info, rationed = {**log.info, "eval": None}, True
             cursor.eval_since = time.monotonic()
-        message = {
-            "type": "snapshot",
-            "run": self.run_id,
-            "detail": cursor.detail,
-            "info": info,
-            "since": since,
-            "server": self._server_status(),
-            "slide": self.slide,
-        }
-        columns = "buckets" if cursor.detail == "envelope" else "points"
+        server = self._server_status()
+        message = Snapshot(self.run_id, cursor.detail, info, since, server, self.slide, history)
         cursor.run = self.run_id
         cursor.seq = log.last_seq if log else 0
         cursor.epochs = len(log.epochs) if log else 0
@@ -174,14 +176,14 @@ class Hub:
         cursor.status = log.status if log else None
         cursor.slide_version = self._slide_version
         cursor.viewers_version = self._viewers_version
-        return f'{encode(message)[:-1]},"{columns}":{history}}}'
+        return encode(message)
 
-    def pending(self, cursor: Cursor) -> list[str]:
+    def pending(self, cursor: Cursor) -> list[Encoded[Message]]:
         """Everything `cursor` has not been sent, in the order it happened; advances it."""
         log = self.log
         if log is not None and cursor.run != log.id:
             return [self.snapshot(cursor, since=0)]
-        messages: list[str] = []
+        messages: list[Encoded[Message]] = []
         if log is not None and cursor.detail == "envelope":
             messages += self._envelope_pending(log, cursor)
         elif log is not None:
@@ -200,29 +202,26 @@ class Hub:
                 messages.append(log.weights_message)
         if log is not None and cursor.status != log.status:
             cursor.status = log.status
-            status = {
-                "status": log.status,
-                "reason": log.info.get("reason"),
-                # An ended run's times, so no viewer asks the API for them (a paced
-                # run's caption): null while it runs.
-                "wall_s": log.info.get("wall_s"),
-                "unpaced_s": log.info.get("unpaced_s"),
-            }
-            messages.append(encode({"type": "status", "run": log.id, **status}))
+            # An ended run's times, so no viewer asks the API for them (a paced run's
+            # caption): null while it runs.
+            info = log.info
+            times = info.get("wall_s"), info.get("unpaced_s")
+            messages.append(encode(Status(log.id, log.status, info.get("reason"), *times)))
         if cursor.slide_version != self._slide_version:
             cursor.slide_version = self._slide_version
-            messages.append(encode({"type": "slide", "run": self.run_id, **(self.slide or {})}))
+            assert self.slide is not None  # a version is a slide set
+            messages.append(encode(Slide(self.run_id, **self.slide)))
         if cursor.viewers_version != self._viewers_version:
             cursor.viewers_version = self._viewers_version
-            messages.append(encode({"type": "viewers", "run": self.run_id, "count": self.viewers}))
+            messages.append(encode(Viewers(self.run_id, self.viewers)))
         return messages
 
-    def _envelope_pending(self, log: RunLog, cursor: Cursor) -> list[str]:
+    def _envelope_pending(self, log: RunLog, cursor: Cursor) -> list[Encoded[Message]]:
         """One wake of an envelope viewer: one bucket with every point since its last, then
         the newest epoch that ended meanwhile, every lr change, and the newest eval and
         weights if their rations allow. A GPU ends epochs faster than the wakes: those in
         between are in the run object and in every snapshot, not sent live."""
-        messages: list[str] = []
+        messages: list[Encoded[Message]] = []
         if cursor.seq < log.last_seq:
             messages.append(log.live_message("envelope", cursor.seq, log.last_seq))
             cursor.seq = log.last_seq

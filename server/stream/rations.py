@@ -5,8 +5,9 @@ phone receives")."""
 
 import time
 
-from server.cursor import Cursor
-from server.runlog import RunLog
+from server.stream.cursor import Cursor
+from server.stream.messages import Encoded, Message
+from server.stream.runlog import RunLog
 
 # An envelope viewer's evals: the newest once the bytes it costs have accrued at this rate
 # since the last one was sent, or since it joined a running run (its snapshot has no eval
@@ -35,9 +36,9 @@ class Rations:
             return None
         return cursor.eval_since + len(log.eval_message) / EVAL_BYTES_PER_SECOND
 
-    def due(self, log: RunLog, cursor: Cursor) -> list[str]:
+    def due(self, log: RunLog, cursor: Cursor) -> list[Encoded[Message]]:
         """The eval and weights this viewer's rations allow now; advances its cursor."""
-        messages: list[str] = []
+        messages: list[Encoded[Message]] = []
         now = time.monotonic()
         eval_due = self.eval_due(log, cursor)
         if eval_due is not None and now >= eval_due and log.eval_message is not None:

@@ -1,11 +1,25 @@
-"""Worker messages as the store keeps them and the stream sends them."""
+"""Worker messages as the store keeps them and the stream sends them, and how each is
+stored."""
 
 import math
 import time
+from typing import TYPE_CHECKING
 
-from server.envelope import significant
-from server.store import EPOCH_COLUMNS, Columns, Row
-from server.training.protocol import Epoch, Eval, LrChanged, Points, Started, Weights
+from server.stream.columns import EPOCH_COLUMNS, Columns, Row
+from server.training.protocol import (
+    Ended,
+    Epoch,
+    Eval,
+    LrChanged,
+    Points,
+    Report,
+    Started,
+    Weights,
+    significant,
+)
+
+if TYPE_CHECKING:  # the edge imports no SQLite
+    from server.store import Store
 
 
 def finite_or_none(value: float) -> float | None:
@@ -40,6 +54,26 @@ def message_fields(message: Eval | Weights) -> Row:
 
 def lr_row(message: LrChanged) -> Row:
     return {"seq": message.seq, "lr": message.lr}
+
+
+def store_report(store: "Store", message: Report) -> None:
+    """A worker's message into the store (on the pipe's reader thread, before the stream)."""
+    match message:
+        case Points(run=run):
+            store.add_points(run, point_columns(message))
+        case Epoch(run=run):
+            store.add_epoch(run, epoch_row(message))
+        case Eval(run=run):
+            store.add_eval(run, message_fields(message))
+        case LrChanged(run=run):
+            store.add_lr_change(run, lr_row(message))
+        case Started(run=run):
+            store.update_run(run, **started_fields(message))
+        case Ended(run=run, status=status, reason=reason, unpaced_s=unpaced_s):
+            finished_at = time.time()
+            store.update_run(
+                run, status=status, reason=reason, finished_at=finished_at, unpaced_s=unpaced_s
+            )
 
 
 def started_fields(message: Started) -> Row:

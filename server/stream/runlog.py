@@ -1,44 +1,50 @@
 """The live run: an append-only, seq-numbered list of points plus epochs and status, the
 epochs' evaluations, learning rate changes and the newest weights.
 
-This is what live viewers, late joiners and reconnects read from; every point here
-was stored in SQLite before it was appended.
+This is what live viewers, late joiners and reconnects read from. Each message is encoded
+once, from its type (server/stream/messages.py), for every viewer that needs it.
 """
 
-import json
 import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
 from math import ceil
-from typing import Any, Literal
+from typing import Generic, TypeVar
 
-from server.envelope import SNAPSHOT_BUCKETS, summarise
-from server.store import POINT_COLUMNS, Columns, Row
+from server.stream.columns import POINT_COLUMNS, Columns, Row
+from server.stream.envelope import SNAPSHOT_BUCKETS, summarise
+from server.stream.messages import (
+    Buckets,
+    Detail,
+    Encoded,
+    Epoch,
+    Eval,
+    Lr,
+    Message,
+    Points,
+    Weights,
+    encode,
+)
 from server.training.protocol import RunStatus
 
-# "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
-Detail = Literal["full", "envelope"]
-DETAILS: tuple[Detail, ...] = ("full", "envelope")
 # Encoded live messages kept (small: one tick's points each), and snapshot histories
 # (up to ~2 MB each for a 50-epoch run at full detail; a crowd mostly shares one).
 LIVE_MESSAGES_KEPT = 64
 HISTORIES_KEPT = 4
 
 
-def encode(message: dict[str, Any]) -> str:
-    # allow_nan=False: a NaN would be invalid JSON in the browser; the worker sends null.
-    return json.dumps(message, separators=(",", ":"), allow_nan=False)
+T = TypeVar("T")
 
 
-class EncodedCache:
+class EncodedCache(Generic[T]):
     """The last few encoded texts by key, each made once however many viewers ask."""
 
     def __init__(self, most: int) -> None:
         self.most = most
-        self._texts: OrderedDict[tuple[Detail, int, int], str] = OrderedDict()
+        self._texts: OrderedDict[tuple[Detail, int, int], T] = OrderedDict()
 
-    def get(self, key: tuple[Detail, int, int], make: Callable[[], str]) -> str:
+    def get(self, key: tuple[Detail, int, int], make: Callable[[], T]) -> T:
         text = self._texts.get(key)
         if text is None:
             text = self._texts[key] = make()
@@ -55,28 +61,27 @@ class RunLog:
         # that is behind receives points and epochs in the order they happened.
         self.epochs: list[Row] = list(info.get("epochs", []))
         # Encoded once for every viewer.
-        self.epoch_messages = [encode({"type": "epoch", "run": self.id, **e}) for e in self.epochs]
+        self.epoch_messages = [encode(Epoch(self.id, **e)) for e in self.epochs]
         # What happens between two points, in order, each with the last point before it
         # (a full viewer gets them there): an epoch and its eval after the epoch's last
         # point, an lr change before the first point trained with it.
-        self.marks: list[tuple[int, str]] = [
-            (e.get("last_seq", 0), text)
-            for e, text in zip(self.epochs, self.epoch_messages, strict=True)
+        self.marks: list[tuple[int, Encoded[Message]]] = [
+            (e["last_seq"], text) for e, text in zip(self.epochs, self.epoch_messages, strict=True)
         ]
         self.info["lr_changes"] = self.lr_changes = list(info.get("lr_changes", []))
-        self.lr_messages = [encode({"type": "lr", "run": self.id, **c}) for c in self.lr_changes]
+        self.lr_messages = [encode(Lr(self.id, **c)) for c in self.lr_changes]
         self.info.setdefault("eval", None)
         self.evals = 0  # how many epochs' evals came: a viewer compares with what it was sent
-        self.eval_message: str | None = None
+        self.eval_message: Encoded[Message] | None = None
         # The newest weights message (one kept: ~107 KB for the mlp), and how many came.
-        self.weights_message: str | None = None
+        self.weights_message: Encoded[Message] | None = None
         self.weights_count = 0
         # Per append (one worker tick): its first seq and when the worker had its points.
         self._tick_first: list[int] = []
         self._tick_created: list[float] = []
         # Encoded messages and histories, each made once for every viewer that needs it.
-        self._live = EncodedCache(LIVE_MESSAGES_KEPT)
-        self._histories = EncodedCache(HISTORIES_KEPT)
+        self._live: EncodedCache[Encoded[Message]] = EncodedCache(LIVE_MESSAGES_KEPT)
+        self._histories: EncodedCache[Encoded[Columns]] = EncodedCache(HISTORIES_KEPT)
 
     @property
     def id(self) -> int:
@@ -106,47 +111,47 @@ class RunLog:
     def add_epoch(self, epoch: Row) -> None:
         self.epochs.append({**epoch, "last_seq": self.last_seq})
         self.info["epochs"] = self.epochs
-        self.epoch_messages.append(encode({"type": "epoch", "run": self.id, **self.epochs[-1]}))
+        self.epoch_messages.append(encode(Epoch(self.id, **self.epochs[-1])))
         self.marks.append((self.last_seq, self.epoch_messages[-1]))
 
     def add_eval(self, evaluation: Row) -> None:
         """The epoch's eval, right after its epoch."""
         row = {**evaluation, "last_seq": self.last_seq}
         self.info["eval"] = row
-        self.eval_message = encode({"type": "eval", "run": self.id, **row})
+        self.eval_message = encode(Eval(self.id, **row))
         self.evals += 1
         self.marks.append((self.last_seq, self.eval_message))
 
     def add_lr(self, change: Row) -> None:
         """A learning rate change, from point `change["seq"]` on (the next to come)."""
         self.lr_changes.append(change)
-        self.lr_messages.append(encode({"type": "lr", "run": self.id, **change}))
+        self.lr_messages.append(encode(Lr(self.id, **change)))
         self.marks.append((change["seq"] - 1, self.lr_messages[-1]))
 
     def set_weights(self, weights: Row) -> None:
         """The newest weights; earlier ones are not kept (each is ~107 KB or more)."""
-        self.weights_message = encode({"type": "weights", "run": self.id, **weights})
+        self.weights_message = encode(Weights(self.id, **weights))
         self.weights_count += 1
 
     def slice(self, after: int, upto: int) -> Columns:
         return {name: self.columns[name][after:upto] for name in POINT_COLUMNS}
 
-    def live_message(self, detail: Detail, after: int, upto: int) -> str:
+    def live_message(self, detail: Detail, after: int, upto: int) -> Encoded[Message]:
         """Points after..upto as one message, encoded once for every viewer at that cursor:
         every point, or (envelope) one bucket that summarises them.
 
         `created` is when its oldest point was made (a bucket's: its newest), so a viewer
         can measure its delay."""
 
-        def make() -> str:
+        def make() -> Encoded[Message]:
             if detail == "envelope":
                 # A bucket exists once its last point does: stamped with that point's tick.
                 created = self._tick_created[bisect_right(self._tick_first, upto) - 1]
                 columns = summarise(self.columns, after, upto, most=1)
-                return encode({"type": "buckets", "run": self.id, **columns, "created": created})
+                return encode(Buckets(self.id, **columns, created=created))
             created = self._tick_created[bisect_right(self._tick_first, after + 1) - 1]
             points = self.slice(after, upto)
-            return encode({"type": "points", "run": self.id, **points, "created": created})
+            return encode(Points(self.id, **points, created=created))
 
         return self._live.get((detail, after, upto), make)
 
@@ -158,16 +163,15 @@ class RunLog:
         width = ceil(planned / SNAPSHOT_BUCKETS)
         return max(1, ceil((upto - after) / width))
 
-    def history(self, detail: Detail, after: int, upto: int) -> str:
+    def history(self, detail: Detail, after: int, upto: int) -> Encoded[Columns]:
         """The JSON columns of points after..upto for a snapshot, encoded once per
         (detail, since, upto): 1,000 viewers joining after a run cost one encoding.
         An envelope holds at most SNAPSHOT_BUCKETS buckets, however long the run."""
 
-        def make() -> str:
+        def make() -> Encoded[Columns]:
             if detail == "envelope":
-                return encode(
-                    summarise(self.columns, after, upto, self._snapshot_buckets(after, upto))
-                )
-            return encode(self.slice(after, upto))
+                buckets = self._snapshot_buckets(after, upto)
+                return Encoded.columns(summarise(self.columns, after, upto, buckets))
+            return Encoded.columns(self.slice(after, upto))
 
         return self._histories.get((detail, after, upto), make)

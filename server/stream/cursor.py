@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from server.runlog import Detail
+from server.stream.messages import Detail
 from server.training.protocol import RunStatus
 
 

@@ -8,17 +8,12 @@ buckets cover 1..last_seq with no gap and no overlap, however they were merged.
 
 from math import ceil
 
-from server.store import Columns
+from server.stream.columns import Columns
+from server.training.protocol import significant
 
 BUCKET_COLUMNS = ("first_seq", "last_seq", "loss_min", "loss_max", "loss_mean", "acc_mean", "t")
 # The most buckets a snapshot holds: 500 keep a 50-epoch run's snapshot near 30 KB.
 SNAPSHOT_BUCKETS = 500
-
-
-def significant(value: float, digits: int = 7) -> float:
-    """float32's 7 significant digits by default, as points carry: a float64's 17 would be
-    noise that every viewer is sent."""
-    return float(f"{value:.{digits}g}")
 
 
 def empty_buckets() -> Columns:

@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
-from server.cursor import Cursor
-from server.hub import Hub
-from server.runlog import RunLog
+from server.stream.cursor import Cursor
+from server.stream.hub import Hub
+from server.stream.runlog import RunLog
 from support.virtualtime import run as virtual_run
+
+# An epoch's speed and time: its figures are what these tests look at.
+TIMES = {"samples_per_s": 1000.0, "t": 1.0}
 
 
 def new_log(run_id: int = 1) -> RunLog:
@@ -48,7 +51,7 @@ def test_a_cursor_behind_gets_points_then_epoch_then_status(hub: Hub) -> None:
     assert json.loads(hub.pending(cursor)[0])["type"] == "snapshot"
     log.info["status"] = "running"
     log.append(points(1, 10))
-    log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8})
+    log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
     log.append(points(11, 5))
     log.info["status"] = "finished"
     kinds = [(m["type"], m.get("seq", [None])[-1]) for m in decode(hub.pending(cursor))]
@@ -112,8 +115,8 @@ def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
     """Interval 1 s here. A run's first points go at once; a tick soon after a wake is
     held; the first tick an interval after the wake sends both at once (before the held
     tick's timer); a last tick alone is sent by its timer, an interval after it."""
-    monkeypatch.setattr("server.hub.SENDS_PER_SECOND", 1)
-    monkeypatch.setattr("server.hub.MAX_INTERVAL", 1.0)
+    monkeypatch.setattr("server.stream.hub.SENDS_PER_SECOND", 1)
+    monkeypatch.setattr("server.stream.hub.MAX_INTERVAL", 1.0)
 
     async def scenario() -> None:
         hub = Hub(lambda: {})
@@ -161,8 +164,8 @@ def test_a_large_crowd_gets_a_new_runs_snapshot_with_its_first_points(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One wake for both, as soon as the first points are in; the timer if none come."""
-    monkeypatch.setattr("server.hub.SENDS_PER_SECOND", 1)
-    monkeypatch.setattr("server.hub.MAX_INTERVAL", 1.0)
+    monkeypatch.setattr("server.stream.hub.SENDS_PER_SECOND", 1)
+    monkeypatch.setattr("server.stream.hub.MAX_INTERVAL", 1.0)
 
     async def scenario() -> None:
         hub = Hub(lambda: {})
@@ -231,7 +234,7 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
     log.info["status"] = "running"
     for epoch in (1, 2, 3):  # a GPU: three epochs between two wakes
         log.append(points(log.last_seq + 1, 10))
-        log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8})
+        log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
     log.append(points(31, 5))
     sent = decode(hub.pending(cursor))
     assert [m["type"] for m in sent] == ["buckets", "epoch", "status"]

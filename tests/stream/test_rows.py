@@ -6,8 +6,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.envelope import significant
-from server.rows import epoch_row, point_columns
+from server.stream.envelope import significant
+from server.stream.rows import epoch_row, point_columns
 from server.training.protocol import Epoch, Points
 
 LOSSES = st.lists(st.floats(width=32), min_size=1, max_size=20)
