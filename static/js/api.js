@@ -57,7 +57,7 @@ export class ApiError extends Error {
 /** @param {any} data @param {{ status: number, statusText: string }} response */
 export function errorText(data, response) {
   if (Array.isArray(data?.detail)) {
-    return data.detail.map((item) => `${item.loc?.at(-1) ?? 'request'}: ${item.msg}`).join('; ')
+    return data.detail.map((/** @type {{ loc?: string[], msg: string }} */ item) => `${item.loc?.at(-1) ?? 'request'}: ${item.msg}`).join('; ')
   }
   return typeof data?.detail === 'string' ? data.detail : `${response.status} ${response.statusText}`
 }
@@ -84,7 +84,8 @@ export async function api(path, { method = 'GET', body, token = presenterToken()
   try {
     response = await fetchImpl(serverUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   } catch (error) {
-    throw new ApiError(`loopcast unreachable: ${error.message}`, { unreachable: true })
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ApiError(`loopcast unreachable: ${reason}`, { unreachable: true })
   }
   const json = (response.headers.get('content-type') ?? '').includes('application/json')
   const data = json ? await response.json().catch(() => null) : null
