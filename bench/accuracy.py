@@ -10,7 +10,7 @@ from typing import Any
 
 from bench.common import data_dir, parser, report
 from bench.crowd import start_server
-from server.training.config import ModelName
+from loopcast.training.config import ModelName
 from support.live import LiveServer
 
 

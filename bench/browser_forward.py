@@ -17,10 +17,10 @@ from typing import Any
 import torch
 
 from bench.common import parser, report
-from server.data.datasets import NORMALIZATION
-from server.training.config import ModelName
-from server.training.models import build_model
-from server.training.weights import decode_layer, encode_layers, host_copy
+from loopcast.data.datasets import NORMALIZATION
+from loopcast.training.config import ModelName
+from loopcast.training.models import build_model
+from loopcast.training.weights import decode_layer, encode_layers, host_copy
 from support.live import REPO
 
 CHROMIUM = "/usr/bin/chromium"

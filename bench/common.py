@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from server.data.paths import default_data_dir
+from loopcast.data.paths import default_data_dir
 
 QUICK_TRAIN, QUICK_TEST = 3000, 500
 
@@ -41,8 +41,8 @@ def scratch_dir(prefix: str) -> Path:
 def data_dir(args: argparse.Namespace) -> Path:
     """Real MNIST unless `--quick`; a generated dataset in a temporary folder for `--quick`."""
     # Here, not at the top: they load torch, which bench.viewers' crowds do not need.
-    from server.data.datasets import missing_files
-    from server.data.synthetic import write_synthetic_dataset
+    from loopcast.data.datasets import missing_files
+    from loopcast.data.synthetic import write_synthetic_dataset
 
     if args.data_dir is not None:
         return Path(args.data_dir)

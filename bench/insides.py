@@ -18,10 +18,10 @@ import torch
 
 from bench.common import data_dir, median, parser, report
 from bench.crowd import start_server
-from server.data.datasets import NORMALIZATION, load_split
-from server.training.config import ModelName
-from server.training.models import build_model
-from server.training.weights import decode_layer, encode_layers, host_copy
+from loopcast.data.datasets import NORMALIZATION, load_split
+from loopcast.training.config import ModelName
+from loopcast.training.models import build_model
+from loopcast.training.weights import decode_layer, encode_layers, host_copy
 from support.live import LiveServer
 
 MODELS: tuple[ModelName, ...] = ("mlp", "cnn")

@@ -26,11 +26,11 @@ import torch
 from torch import nn
 
 from bench.common import parser, report
-from server.training.config import TrainConfig
-from server.training.devices import cpu_threads, synchronize
-from server.training.loop import build_optimizer
-from server.training.models import seed_mlp
-from server.training.pace import MIN_WAIT
+from loopcast.training.config import TrainConfig
+from loopcast.training.devices import cpu_threads, synchronize
+from loopcast.training.loop import build_optimizer
+from loopcast.training.models import seed_mlp
+from loopcast.training.pace import MIN_WAIT
 
 PAUSES = (0.002, 0.02, 0.25)
 

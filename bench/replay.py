@@ -27,7 +27,10 @@ def loopcast(*args: str) -> tuple[float, str]:
     """Seconds the `loopcast runs` command took, and what it printed."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "server", "runs", *args], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "loopcast", "runs", *args],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return round(time.perf_counter() - started, 3), done.stdout.strip()
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.common import cpu_seconds, data_dir, parser, report
 from bench.crowd import Crowd, start_server, wait_run, wait_viewers
-from server.training.standin import steps_per_epoch
+from loopcast.training.standin import steps_per_epoch
 from support.live import LiveServer
 
 DETAILS = ("envelope", "full")

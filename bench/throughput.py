@@ -25,14 +25,14 @@ from torch import nn
 from torch.utils.data import DataLoader, Subset
 
 from bench.common import data_dir, median, parser, report
-from server.training.batches import ResidentBatches, torchvision_dataset
-from server.training.config import ModelName, TrainConfig
-from server.training.devices import synchronize
-from server.training.loop import EpochResult, build_optimizer, train, warm_up
-from server.training.models import build_model
-from server.training.protocol import WorkerOptions
-from server.training.resident import ResidentData
-from server.training.worker import PipeSink, Worker
+from loopcast.training.batches import ResidentBatches, torchvision_dataset
+from loopcast.training.config import ModelName, TrainConfig
+from loopcast.training.devices import synchronize
+from loopcast.training.loop import EpochResult, build_optimizer, train, warm_up
+from loopcast.training.models import build_model
+from loopcast.training.protocol import WorkerOptions
+from loopcast.training.resident import ResidentData
+from loopcast.training.worker import PipeSink, Worker
 
 CNN_IMAGES = 10_000
 

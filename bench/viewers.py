@@ -40,7 +40,7 @@ from bench.coverage import Coverage
 CONNECTS_AT_ONCE = 100
 CATCH_UP_SECONDS = 60.0
 CONNECT_SECONDS = 120.0
-# How the server encodes the messages that carry points (server.stream.runlog.encode).
+# How the server encodes the messages that carry points (loopcast.stream.runlog.encode).
 RUN_PREFIXES = (b'{"type":"points",', b'{"type":"buckets",', b'{"type":"snapshot",')
 SNAPSHOT_PREFIX = RUN_PREFIXES[2]
 # Hosts a crowd may connect to: loopback, and the server's end of bench.venue's veth pair.

@@ -1,5 +1,5 @@
-"""`python -m server` is the same as the `loopcast` command."""
+"""`python -m loopcast` is the same as the `loopcast` command."""
 
-from server.cli import main
+from .cli import main
 
 raise SystemExit(main())

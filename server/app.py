@@ -10,17 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from server.api import demo, embed, runs, status, ws
-from server.api.pages import mount_pages
-from server.api.precompressed import CompressedAnswers
-from server.config import Settings
-from server.gcpolicy import collect_when_idle
-from server.guards import HostGuard, SecurityHeaders
-from server.presenter import Presenter
-from server.runs import RunManager
-from server.store import Store
-from server.stream.hub import Hub
-from server.training.protocol import WorkerOptions
+from .api import demo, embed, runs, status, ws
+from .api.pages import mount_pages
+from .api.precompressed import CompressedAnswers
+from .config import Settings
+from .gcpolicy import collect_when_idle
+from .guards import HostGuard, SecurityHeaders
+from .presenter import Presenter
+from .runs import RunManager
+from .store import Store
+from .stream.hub import Hub
+from .training.protocol import WorkerOptions
 
 VIEWER_COUNT_PERIOD = 1.0
 
@@ -89,7 +89,7 @@ def _publishing(
     """With --redis, the run log is written into Redis too, for edges to serve."""
     if not settings.redis:
         return contextlib.nullcontext()
-    from server.publisher import publishing  # redis-py is loaded only when asked for
+    from .publisher import publishing  # redis-py is loaded only when asked for
 
     # Where edges reach this trainer, and where browsers do (named when edges refuse).
     url = settings.trainer_url or settings.own_url

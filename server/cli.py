@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 import uvicorn
 from pydantic import ValidationError
 
-from server.config import Settings
-from server.data.cli import add_data_parser, run_data_command
-from server.data.datasets import missing_files
-from server.gcpolicy import tune_for_streaming
-from server.recording import add_runs_parser, run_runs_command
+from .config import Settings
+from .data.cli import add_data_parser, run_data_command
+from .data.datasets import missing_files
+from .gcpolicy import tune_for_streaming
+from .recording import add_runs_parser, run_runs_command
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -174,7 +174,7 @@ def serve(args: argparse.Namespace) -> int:
         )
         return 1
 
-    from server.app import create_app  # after the checks: fast errors, no server import cost
+    from .app import create_app  # after the checks: fast errors, no server import cost
 
     base = settings.own_url
 
@@ -214,7 +214,7 @@ def edge(args: argparse.Namespace) -> int:
         )
         return 2
 
-    from server.edge.app import create_edge_app
+    from .edge.app import create_edge_app
 
     async def announce(_app: "FastAPI") -> None:
         print(f"loopcast edge: {settings.own_url}/watch", flush=True)

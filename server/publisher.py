@@ -17,7 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from server.redislog import (
+from .redislog import (
     BACKOFF_FIRST,
     BACKOFF_MOST,
     RUNS,
@@ -31,9 +31,9 @@ from server.redislog import (
     run_key,
     running,
 )
-from server.stream.columns import POINT_COLUMNS, Row
-from server.stream.hub import Hub
-from server.stream.messages import (
+from .stream.columns import POINT_COLUMNS, Row
+from .stream.hub import Hub
+from .stream.messages import (
     Encoded,
     Info,
     Message,
@@ -46,7 +46,7 @@ from server.stream.messages import (
     encode,
     parse,
 )
-from server.training.protocol import ACTIVE
+from .training.protocol import ACTIVE
 
 # The trainer's status is written this often (and with each run's entries).
 STATUS_PERIOD = 0.5

@@ -14,11 +14,11 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from server.config import Settings
-from server.store import Store
-from server.stream.columns import Row
-from server.training.config import TrainConfig
-from server.training.protocol import ACTIVE
+from .config import Settings
+from .store import Store
+from .stream.columns import Row
+from .training.config import TrainConfig
+from .training.protocol import ACTIVE
 
 FORMAT = "loopcast-recording"
 VERSION = 1

@@ -17,8 +17,8 @@ import contextlib
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
-from server.stream.columns import POINT_COLUMNS, Columns, Row
-from server.stream.messages import Epoch, Eval, Info, Lr, Message, Points
+from .stream.columns import POINT_COLUMNS, Columns, Row
+from .stream.messages import Epoch, Eval, Info, Lr, Message, Points
 
 RUNS = "loopcast:runs"
 SLIDES = "loopcast:slides"

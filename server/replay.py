@@ -11,8 +11,8 @@ import time
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
-from server.stream.columns import Columns, Row
-from server.training.protocol import (
+from .stream.columns import Columns, Row
+from .training.protocol import (
     TICK_SECONDS,
     Ended,
     Epoch,

@@ -4,12 +4,12 @@ import asyncio
 import time
 from typing import Any
 
-from server import replay
-from server.store import Store
-from server.stream.columns import Columns, Row
-from server.stream.hub import Hub
-from server.stream.rations import DEFAULT_WEIGHTS_BUDGET
-from server.stream.rows import (
+from . import replay
+from .store import Store
+from .stream.columns import Columns, Row
+from .stream.hub import Hub
+from .stream.rations import DEFAULT_WEIGHTS_BUDGET
+from .stream.rows import (
     epoch_row,
     lr_row,
     message_fields,
@@ -17,10 +17,10 @@ from server.stream.rows import (
     started_fields,
     store_report,
 )
-from server.stream.runlog import RunLog
-from server.supervisor import Supervisor, WorkerState, WorkerUnavailable
-from server.training.config import TrainConfig
-from server.training.protocol import (
+from .stream.runlog import RunLog
+from .supervisor import Supervisor, WorkerState, WorkerUnavailable
+from .training.config import TrainConfig
+from .training.protocol import (
     ACTIVE,
     Ended,
     Epoch,

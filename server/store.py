@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from server.stream.columns import EPOCH_COLUMNS, POINT_COLUMNS, Columns, Row
-from server.training.protocol import ACTIVE
+from .stream.columns import EPOCH_COLUMNS, POINT_COLUMNS, Columns, Row
+from .training.protocol import ACTIVE
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

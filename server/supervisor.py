@@ -14,8 +14,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Literal
 
-from server.training.entry import run_worker
-from server.training.protocol import Command, Demo, Fatal, Quit, Ready, Reply, Report, WorkerOptions
+from .training.entry import run_worker
+from .training.protocol import Command, Demo, Fatal, Quit, Ready, Reply, Report, WorkerOptions
 
 WorkerState = Literal["starting", "ready", "restarting", "stopped"]
 

@@ -62,7 +62,7 @@ class LiveServer:
                 [
                     sys.executable,
                     "-m",
-                    "server",
+                    "loopcast",
                     self.command,
                     "--port",
                     str(self.port),

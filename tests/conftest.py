@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data.synthetic import write_synthetic_dataset
 from support.live import LiveServer
 
 # Small enough that an epoch of the mlp takes well under a second on 2 cores.

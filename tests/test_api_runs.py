@@ -206,7 +206,7 @@ def test_healthz_is_503_before_the_worker_is_warm(server: LiveServer) -> None:
     import sys
 
     other.process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--port", str(other.port)],
+        [sys.executable, "-m", "loopcast", "serve", "--port", str(other.port)],
         env=other.env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

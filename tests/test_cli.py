@@ -11,14 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.cli import build_parser, settings_from
-from server.config import Settings
+from loopcast.cli import build_parser, settings_from
+from loopcast.config import Settings
 from support.live import REPO, TOKEN, LiveServer, free_port
 
 
 def loopcast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server", *args],
+        [sys.executable, "-m", "loopcast", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -128,7 +128,7 @@ def test_the_urls_are_printed_once_the_server_listens_and_the_worker_is_warm(
         "LOOPCAST_DEVICE": "cpu",
         "PYTHONUNBUFFERED": "1",
     }
-    command = [sys.executable, "-m", "server", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "loopcast", "serve", "--port", str(port)]
     with subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as process:

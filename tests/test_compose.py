@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from server.cli import build_parser
-from server.config import Settings
+from loopcast.cli import build_parser
+from loopcast.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 OURS = "loopcast"  # the image the Dockerfile builds

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data.synthetic import write_synthetic_dataset
 from support.live import LiveServer
 
 

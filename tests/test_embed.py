@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from server.api.embed import PANELS
-from server.config import Settings
+from loopcast.api.embed import PANELS
+from loopcast.config import Settings
 from support.live import LiveServer
 
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.stream.cursor import Cursor
-from server.stream.hub import Hub
-from server.stream.rations import EVAL_BYTES_PER_SECOND
-from server.stream.runlog import RunLog
-from server.training import demos
-from server.training.standin import made_up_eval
+from loopcast.stream.cursor import Cursor
+from loopcast.stream.hub import Hub
+from loopcast.stream.rations import EVAL_BYTES_PER_SECOND
+from loopcast.stream.runlog import RunLog
+from loopcast.training import demos
+from loopcast.training.standin import made_up_eval
 from support.live import LiveServer
 
 

@@ -6,13 +6,13 @@ import sys
 
 import pytest
 
-from server import gcpolicy
+from loopcast import gcpolicy
 
 
 def test_tuning_freezes_start_up_and_makes_full_collections_rare() -> None:
     # In a fresh interpreter: the policy is for the server's process, not pytest's.
     check = (
-        "import gc; from server.gcpolicy import tune_for_streaming, FULL_COLLECTION_EVERY\n"
+        "import gc; from loopcast.gcpolicy import tune_for_streaming, FULL_COLLECTION_EVERY\n"
         "young, middle, _ = gc.get_threshold(); tune_for_streaming()\n"
         "assert gc.get_threshold() == (young, middle, FULL_COLLECTION_EVERY), gc.get_threshold()\n"
         "assert gc.get_freeze_count() > 1000, gc.get_freeze_count()\n"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.training.protocol import Ended, LrChanged, Points, Quit, Report, SetLr, Stop, Train
+from loopcast.training.protocol import Ended, LrChanged, Points, Quit, Report, SetLr, Stop, Train
 from support.live import LiveServer
 from tests.training.test_standin import start_standin
 

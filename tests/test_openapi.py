@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from server.app import create_app
-from server.config import Settings
+from loopcast.app import create_app
+from loopcast.config import Settings
 from tests.test_api_runs import RUN_FIELDS
 
 

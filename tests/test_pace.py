@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from server.training.pace import MIN_WAIT, Pace
+from loopcast.training.pace import MIN_WAIT, Pace
 from support.live import LiveServer
 
 # Small generated data: 2,000 training images, so 32 batches of 64 an epoch.

@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.recording import (
+from loopcast.recording import (
     MAX_BYTES,
     RecordingError,
     add_recording,
     export_run,
     read_recording,
 )
-from server.store import Store
+from loopcast.store import Store
 from support.live import REPO, LiveServer
 from support.recordings import made_up_recording
 

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.recording import Recording, add_recording
-from server.replay import plan
-from server.runs import RunManager
-from server.store import Store
-from server.stream.columns import Columns
-from server.training.protocol import TICK_SECONDS, Ended, Epoch, Points, Started, WorkerOptions
+from loopcast.recording import Recording, add_recording
+from loopcast.replay import plan
+from loopcast.runs import RunManager
+from loopcast.store import Store
+from loopcast.stream.columns import Columns
+from loopcast.training.protocol import TICK_SECONDS, Ended, Epoch, Points, Started, WorkerOptions
 from support.live import LiveServer, Viewer
 from support.recordings import made_up_recording
 

@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from server.store import SCHEMA, Store
+from loopcast.store import SCHEMA, Store
 
 DEVICE = {"device": "cpu", "device_name": "CPU", "torch_version": "2.14.1"}
 POINT = {"seq": [1], "step": [1], "epoch": [1], "acc": [0.5], "t": [0.1]}

@@ -15,13 +15,13 @@ from hypothesis.extra.numpy import arrays
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from server.data.datasets import load_split, missing_files
-from server.data.paths import default_data_dir
-from server.stream.cursor import Cursor
-from server.stream.hub import Hub
-from server.stream.rations import MIN_WEIGHTS_INTERVAL
-from server.stream.runlog import RunLog
-from server.training.weights import decode_layer, encode_layer
+from loopcast.data.datasets import load_split, missing_files
+from loopcast.data.paths import default_data_dir
+from loopcast.stream.cursor import Cursor
+from loopcast.stream.hub import Hub
+from loopcast.stream.rations import MIN_WEIGHTS_INTERVAL
+from loopcast.stream.runlog import RunLog
+from loopcast.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
 
 

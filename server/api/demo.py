@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from server.api.deps import (
+from ..supervisor import DemoFailed, WorkerUnavailable
+from ..training.config import DatasetName
+from .deps import (
     CurrentPresenter,
     CurrentSettings,
     Manager,
@@ -15,9 +17,7 @@ from server.api.deps import (
     errors,
     worker_unavailable,
 )
-from server.api.schemas import Batch, Modes, Profile, Race, TestImages
-from server.supervisor import DemoFailed, WorkerUnavailable
-from server.training.config import DatasetName
+from .schemas import Batch, Modes, Profile, Race, TestImages
 
 router = APIRouter(prefix="/api/demo", tags=["demo"])
 

@@ -11,10 +11,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
 
-from server.config import Settings
-from server.presenter import Presenter
-from server.runs import RunManager
-from server.stream.hub import Hub
+from ..config import Settings
+from ..presenter import Presenter
+from ..runs import RunManager
+from ..stream.hub import Hub
 
 _bearer = HTTPBearer(auto_error=False, description="The presenter token")
 

@@ -5,9 +5,9 @@ is in docs/protocol.md."""
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from server.api.deps import CurrentSettings
-from server.api.pages import static_page
-from server.guards import content_security_policy
+from ..guards import content_security_policy
+from .deps import CurrentSettings
+from .pages import static_page
 
 # The panels of static/js/panels/index.js under their public names: the live chart is
 # `chart` (the registry's `mnist`, the deck's MNIST slide), the others keep their own.

@@ -9,8 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from server.api.precompressed import PrecompressedFiles
-from server.config import Settings
+from ..config import Settings
+from .precompressed import PrecompressedFiles
 
 # Where `npm run build` writes the built pages and their hashed assets, inside static/.
 BUILT = "dist"

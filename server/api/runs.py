@@ -6,7 +6,12 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from server.api.deps import (
+from ..data.availability import unavailable_reason
+from ..runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
+from ..stream.columns import POINT_COLUMNS, Row
+from ..supervisor import WorkerUnavailable
+from ..training.config import TrainConfig
+from .deps import (
     CurrentSettings,
     Manager,
     PresenterToken,
@@ -14,12 +19,7 @@ from server.api.deps import (
     errors,
     worker_unavailable,
 )
-from server.api.schemas import LrRequest, ReplayRequest, Run, RunDetails, RunList
-from server.data.availability import unavailable_reason
-from server.runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
-from server.stream.columns import POINT_COLUMNS, Row
-from server.supervisor import WorkerUnavailable
-from server.training.config import TrainConfig
+from .schemas import LrRequest, ReplayRequest, Run, RunDetails, RunList
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 

@@ -5,9 +5,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from server.supervisor import WorkerState
-from server.training.config import JsonInt
-from server.training.protocol import RunStatus
+from ..supervisor import WorkerState
+from ..training.config import JsonInt
+from ..training.protocol import RunStatus
 
 # As it was started: documented as the request's own TrainConfig, not validated again (a
 # run stored under older limits still lists) and not a second component: the Train form

@@ -5,7 +5,8 @@ from typing import Any
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from server.api.deps import (
+from ..data.availability import availability
+from .deps import (
     RETRY_AFTER_HEADER,
     RETRY_AFTER_SECONDS,
     CurrentPresenter,
@@ -14,7 +15,7 @@ from server.api.deps import (
     PresenterToken,
     errors,
 )
-from server.api.schemas import (
+from .schemas import (
     Datasets,
     DatasetState,
     Healthy,
@@ -23,7 +24,6 @@ from server.api.schemas import (
     Slide,
     SlideAnswer,
 )
-from server.data.availability import availability
 
 router = APIRouter(tags=["status"])
 

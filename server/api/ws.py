@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import JSONResponse
 
-from server.api.deps import CurrentSettings, ViewerHub
-from server.config import Settings
-from server.stream.hub import Hub
-from server.stream.messages import DETAILS, Detail, Error, Pong, encode
+from ..config import Settings
+from ..stream.hub import Hub
+from ..stream.messages import DETAILS, Detail, Error, Pong, encode
+from .deps import CurrentSettings, ViewerHub
 
 router = APIRouter()
 

@@ -6,7 +6,7 @@ fails in the worker), and the Train form greys the choice out with the same word
 
 from pathlib import Path
 
-from server.data.datasets import DATASETS, fetch_command, missing_files, raw_dir
+from .datasets import DATASETS, fetch_command, missing_files, raw_dir
 
 # What gets a dataset's files onto this machine, by dataset (server/data/fetch.py's sources).
 INSTALL = {

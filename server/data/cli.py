@@ -4,10 +4,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from server.data import fetch as fetch_module
-from server.data.datasets import DATASETS
-from server.data.fetch import FetchError, fetch_dataset
-from server.data.paths import default_data_dir
+from . import fetch as fetch_module
+from .datasets import DATASETS
+from .fetch import FetchError, fetch_dataset
+from .paths import default_data_dir
 
 
 def add_data_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

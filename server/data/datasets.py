@@ -59,7 +59,7 @@ def load_split(
     """uint8 images (N, 28, 28) and int64 labels (N,) of the training or the test split."""
     import torch  # here, not above: the CLI, the server process and edges need no torch
 
-    from server.data.idx import read_idx  # numpy: `data fetch` runs on the stdlib alone
+    from .idx import read_idx  # numpy: `data fetch` runs on the stdlib alone
 
     missing = missing_files(data_dir, dataset)
     if missing:

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from server.data.datasets import FILES, FOLDERS, raw_dir
-from server.data.untar import extract_files
+from .datasets import FILES, FOLDERS, raw_dir
+from .untar import extract_files
 
 Log = Callable[[str], None]
 # A source gets the dataset name and a scratch folder, and returns a folder holding the files.

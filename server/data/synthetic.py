@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from server.data.datasets import FILES, raw_dir
-from server.data.idx import write_idx
+from .datasets import FILES, raw_dir
+from .idx import write_idx
 
 BLOCK = 7  # the image is a 4x4 grid of blocks; classes 0..9 use the first ten
 NOISE = 60  # background pixels are uniform in 0..NOISE-1; the lit block is 255

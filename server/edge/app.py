@@ -14,15 +14,15 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, Response
 from redis.asyncio import Redis
 
-from server.api.deps import get_hub
-from server.app import announce_viewers, serve_viewers
-from server.config import Settings
-from server.edge.reader import Reader
-from server.edge.trainer import Trainer
-from server.gcpolicy import collect_when_idle
-from server.redislog import running
-from server.stream.hub import Hub
-from server.training.protocol import ACTIVE
+from ..api.deps import get_hub
+from ..app import announce_viewers, serve_viewers
+from ..config import Settings
+from ..gcpolicy import collect_when_idle
+from ..redislog import running
+from ..stream.hub import Hub
+from ..training.protocol import ACTIVE
+from .reader import Reader
+from .trainer import Trainer
 
 PRESENTER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 

@@ -9,9 +9,9 @@ then serves it as the trainer's Hub serves its own: the same messages, the same 
 import logging
 from typing import Any, get_args
 
-from server.stream.columns import POINT_COLUMNS
-from server.stream.hub import Hub
-from server.stream.messages import (
+from ..stream.columns import POINT_COLUMNS
+from ..stream.hub import Hub
+from ..stream.messages import (
     Epoch,
     Eval,
     Info,
@@ -23,8 +23,8 @@ from server.stream.messages import (
     Weights,
     parse,
 )
-from server.stream.runlog import RunLog
-from server.training.protocol import RunStatus
+from ..stream.runlog import RunLog
+from ..training.protocol import RunStatus
 
 log = logging.getLogger("loopcast.edge")
 # What a RunLog keeps in its run object itself, from the entries of each.

@@ -18,10 +18,10 @@ import httpx
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from server.edge.log import EdgeLog, Gap
-from server.edge.trainer import Trainer
-from server.redislog import BACKOFF_FIRST, BACKOFF_MOST, RUNS, SERVER, SLIDES, run_entries, run_key
-from server.stream.hub import Hub
+from ..redislog import BACKOFF_FIRST, BACKOFF_MOST, RUNS, SERVER, SLIDES, run_entries, run_key
+from ..stream.hub import Hub
+from .log import EdgeLog, Gap
+from .trainer import Trainer
 
 log = logging.getLogger("loopcast.edge")
 # XREAD waits this long for news; the trainer's status is read again every SERVER_PERIOD s.

@@ -3,8 +3,8 @@
 import math
 from dataclasses import dataclass
 
-from server.stream.messages import Detail
-from server.training.protocol import RunStatus
+from ..training.protocol import RunStatus
+from .messages import Detail
 
 
 @dataclass

@@ -8,8 +8,8 @@ buckets cover 1..last_seq with no gap and no overlap, however they were merged.
 
 from math import ceil
 
-from server.stream.columns import Columns
-from server.training.protocol import significant
+from ..training.protocol import significant
+from .columns import Columns
 
 BUCKET_COLUMNS = ("first_seq", "last_seq", "loss_min", "loss_max", "loss_mean", "acc_mean", "t")
 # The most buckets a snapshot holds: 500 keep a 50-epoch run's snapshot near 30 KB.

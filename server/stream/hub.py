@@ -22,9 +22,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from server.stream.cursor import Cursor
-from server.stream.envelope import empty_buckets
-from server.stream.messages import (
+from ..training.protocol import ACTIVE
+from .cursor import Cursor
+from .envelope import empty_buckets
+from .messages import (
     Detail,
     Encoded,
     Message,
@@ -34,9 +35,8 @@ from server.stream.messages import (
     Viewers,
     encode,
 )
-from server.stream.rations import DEFAULT_WEIGHTS_BUDGET, Rations
-from server.stream.runlog import RunLog
-from server.training.protocol import ACTIVE
+from .rations import DEFAULT_WEIGHTS_BUDGET, Rations
+from .runlog import RunLog
 
 Send = Callable[[str], Awaitable[None]]
 

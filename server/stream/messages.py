@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from server.stream.columns import Columns, Row
-from server.training.protocol import RunStatus
+from ..training.protocol import RunStatus
+from .columns import Columns, Row
 
 # "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
 Detail = Literal["full", "envelope"]

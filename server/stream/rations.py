@@ -5,9 +5,9 @@ phone receives")."""
 
 import time
 
-from server.stream.cursor import Cursor
-from server.stream.messages import Encoded, Message
-from server.stream.runlog import RunLog
+from .cursor import Cursor
+from .messages import Encoded, Message
+from .runlog import RunLog
 
 # An envelope viewer's evals: the newest once the bytes it costs have accrued at this rate
 # since the last one was sent, or since it joined a running run (its snapshot has no eval

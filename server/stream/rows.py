@@ -5,8 +5,7 @@ import math
 import time
 from typing import TYPE_CHECKING
 
-from server.stream.columns import EPOCH_COLUMNS, Columns, Row
-from server.training.protocol import (
+from ..training.protocol import (
     Ended,
     Epoch,
     Eval,
@@ -17,9 +16,10 @@ from server.training.protocol import (
     Weights,
     significant,
 )
+from .columns import EPOCH_COLUMNS, Columns, Row
 
 if TYPE_CHECKING:  # the edge imports no SQLite
-    from server.store import Store
+    from ..store import Store
 
 
 def finite_or_none(value: float) -> float | None:

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from math import ceil
 from typing import Generic, TypeVar
 
-from server.stream.columns import POINT_COLUMNS, Columns, Row
-from server.stream.envelope import SNAPSHOT_BUCKETS, summarise
-from server.stream.messages import (
+from ..training.protocol import RunStatus
+from .columns import POINT_COLUMNS, Columns, Row
+from .envelope import SNAPSHOT_BUCKETS, summarise
+from .messages import (
     Buckets,
     Detail,
     Encoded,
@@ -26,7 +27,6 @@ from server.stream.messages import (
     Weights,
     encode,
 )
-from server.training.protocol import RunStatus
 
 # Encoded live messages kept (small: one tick's points each), and snapshot histories
 # (up to ~2 MB each for a 50-epoch run at full detail; a crowd mostly shares one).

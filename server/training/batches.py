@@ -8,9 +8,9 @@ import torch
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from server.data.datasets import NORMALIZATION
-from server.training.config import DatasetName
-from server.training.resident import ResidentData
+from ..data.datasets import NORMALIZATION
+from .config import DatasetName
+from .resident import ResidentData
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 EVAL_CHUNK = 1000

@@ -12,14 +12,14 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from server.data.datasets import load_split
-from server.training.batches import BatchSource, ResidentBatches, torchvision_dataset
-from server.training.config import DatasetName, TrainConfig
-from server.training.devices import device_name, synchronize
-from server.training.loop import EpochResult, WeightsCopy, evaluate, train, warm_up
-from server.training.metrics import PointBatch
-from server.training.models import build_model, modes_net, seed_mlp
-from server.training.resident import ResidentData
+from ..data.datasets import load_split
+from .batches import BatchSource, ResidentBatches, torchvision_dataset
+from .config import DatasetName, TrainConfig
+from .devices import device_name, synchronize
+from .loop import EpochResult, WeightsCopy, evaluate, train, warm_up
+from .metrics import PointBatch
+from .models import build_model, modes_net, seed_mlp
+from .resident import ResidentData
 
 BATCH = 64
 MODES_STEPS = 600

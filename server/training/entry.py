@@ -3,20 +3,20 @@ the child, and only the child imports torch (never for the stand-in)."""
 
 from multiprocessing.connection import Connection
 
-from server.training.protocol import WorkerOptions
+from .protocol import WorkerOptions
 
 
 def run_worker(conn: Connection, options: WorkerOptions) -> None:
     if options.standin_rate > 0:
-        from server.training.standin import StandIn
+        from .standin import StandIn
 
         StandIn.main(conn, options)
         return
     if options.inject_fault:  # the tests' faulty worker
-        from server.training.faults import FaultyWorker
+        from .faults import FaultyWorker
 
         FaultyWorker.main(conn, options)
         return
-    from server.training.worker import Worker
+    from .worker import Worker
 
     Worker.main(conn, options)

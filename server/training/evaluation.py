@@ -10,8 +10,8 @@ from functools import cache
 
 import torch
 
-from server.data.datasets import CLASSES
-from server.training.protocol import MOST_MISTAKES, SAMPLE_SIZE
+from ..data.datasets import CLASSES
+from .protocol import MOST_MISTAKES, SAMPLE_SIZE
 
 SAMPLE_SEED = 12  # the sample of test images whose mistakes are shown: the same every run
 TOP = 3

@@ -8,8 +8,8 @@ from multiprocessing.connection import Connection
 
 import torch
 
-from server.training.protocol import Points, Report, WorkerOptions
-from server.training.worker import Worker
+from .protocol import Points, Report, WorkerOptions
+from .worker import Worker
 
 
 class FaultyWorker(Worker):

@@ -17,16 +17,16 @@ from typing import Literal, Protocol
 import torch
 from torch import nn
 
-from server.training.batches import BatchSource
-from server.training.config import TrainConfig
-from server.training.devices import synchronize
-from server.training.evaluation import Evaluation, Tally
-from server.training.metrics import DeviceMeter, PointBatch
-from server.training.models import seed_mlp
-from server.training.pace import Pace
-from server.training.protocol import TICK_SECONDS
-from server.training.resident import ResidentData
-from server.training.weights import host_copy
+from .batches import BatchSource
+from .config import TrainConfig
+from .devices import synchronize
+from .evaluation import Evaluation, Tally
+from .metrics import DeviceMeter, PointBatch
+from .models import seed_mlp
+from .pace import Pace
+from .protocol import TICK_SECONDS
+from .resident import ResidentData
+from .weights import host_copy
 
 WEIGHTS_SECONDS = 2.0  # a copy of the weights for the phones at most this often
 # How the loop ends a run; a failure is an exception (the worker says "failed": RunEnd).

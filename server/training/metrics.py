@@ -11,7 +11,7 @@ from itertools import accumulate
 
 import torch
 
-from server.training.protocol import significant
+from .protocol import significant
 
 
 @dataclass

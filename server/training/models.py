@@ -2,7 +2,7 @@
 
 from torch import nn
 
-from server.training.config import ModelName
+from .config import ModelName
 
 
 def seed_mlp() -> nn.Module:

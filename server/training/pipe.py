@@ -10,7 +10,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Self
 
-from server.training.protocol import (
+from .protocol import (
     Command,
     Demo,
     Fatal,

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import torch
 
-from server.data.datasets import NORMALIZATION, load_split
-from server.training.config import DatasetName
+from ..data.datasets import NORMALIZATION, load_split
+from .config import DatasetName
 
 
 @dataclass(frozen=True)

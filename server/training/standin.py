@@ -15,10 +15,10 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from server.data.datasets import CLASSES
-from server.training.config import TrainConfig
-from server.training.pipe import PipeWorker
-from server.training.protocol import (
+from ..data.datasets import CLASSES
+from .config import TrainConfig
+from .pipe import PipeWorker
+from .protocol import (
     MOST_MISTAKES,
     SAMPLE_SIZE,
     TICK_SECONDS,

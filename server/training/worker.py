@@ -14,11 +14,11 @@ from typing import Any
 
 import torch
 
-from server.data.datasets import NORMALIZATION
-from server.training import protocol
-from server.training.batches import BatchSource, ClassicBatches, ResidentBatches
-from server.training.config import DatasetName, TrainConfig
-from server.training.demos import (
+from ..data.datasets import NORMALIZATION
+from . import protocol
+from .batches import BatchSource, ClassicBatches, ResidentBatches
+from .config import DatasetName, TrainConfig
+from .demos import (
     DemoRefused,
     dataloader_batch,
     race,
@@ -26,15 +26,15 @@ from server.training.demos import (
     test_images,
     train_vs_eval,
 )
-from server.training.devices import cpu_threads, device_name, resolve_device, synchronize
-from server.training.loop import EpochResult, WeightsCopy, train, warm_up
-from server.training.metrics import PointBatch
-from server.training.models import build_model
-from server.training.pace import Pace
-from server.training.pipe import PipeWorker
-from server.training.protocol import WorkerOptions
-from server.training.resident import ResidentData, load_resident
-from server.training.weights import encode_layers
+from .devices import cpu_threads, device_name, resolve_device, synchronize
+from .loop import EpochResult, WeightsCopy, train, warm_up
+from .metrics import PointBatch
+from .models import build_model
+from .pace import Pace
+from .pipe import PipeWorker
+from .protocol import WorkerOptions
+from .resident import ResidentData, load_resident
+from .weights import encode_layers
 
 
 class Worker(PipeWorker):

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.api.precompressed import IMMUTABLE, choose_encoding, is_hashed
+from loopcast.api.precompressed import IMMUTABLE, choose_encoding, is_hashed
 from support.live import LiveServer
 
 PAGE = b"<!doctype html><title>built</title>" + b"<p>phone</p>" * 200

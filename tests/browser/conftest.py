@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, sync_playwright
 
-from server.data.datasets import missing_files
-from server.data.paths import default_data_dir
+from loopcast.data.datasets import missing_files
+from loopcast.data.paths import default_data_dir
 from support.live import REPO, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"

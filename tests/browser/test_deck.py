@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, WebSocketRoute
 
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data.synthetic import write_synthetic_dataset
 from support.live import TOKEN, LiveServer
 from tests.browser.conftest import STREAM, shot, stream_routes
 

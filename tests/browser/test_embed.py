@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Frame, Page
 
-from server.api.embed import PANELS
-from server.data.datasets import missing_files
-from server.data.paths import default_data_dir
+from loopcast.api.embed import PANELS
+from loopcast.data.datasets import missing_files
+from loopcast.data.paths import default_data_dir
 from support.live import LiveServer
 from tests.browser.conftest import shot
 

@@ -1,4 +1,4 @@
-"""Hostile tarballs against server.data.untar, runnable on any Python loopcast supports.
+"""Hostile tarballs against loopcast.data.untar, runnable on any Python loopcast supports.
 
 Stdlib only, so that tests/data/test_untar.py can run it under Debian's /usr/bin/python3
 (3.11.2, which lacks tarfile's `filter=`) as well as under the venv's Python. Exits 0 when
@@ -11,7 +11,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from server.data.untar import UnsafeTarball, extract_files
+from loopcast.data.untar import UnsafeTarball, extract_files
 
 
 def _add(tar: tarfile.TarFile, name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> None:

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from server.data import fetch
-from server.data.cli import add_data_parser, run_data_command
-from server.data.datasets import FILES, raw_dir
-from server.data.fetch import digests_of
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data import fetch
+from loopcast.data.cli import add_data_parser, run_data_command
+from loopcast.data.datasets import FILES, raw_dir
+from loopcast.data.fetch import digests_of
+from loopcast.data.synthetic import write_synthetic_dataset
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from server.data.datasets import (
+from loopcast.data.datasets import (
     DATASETS,
     FILES,
     NORMALIZATION,
@@ -16,9 +16,9 @@ from server.data.datasets import (
     missing_files,
     raw_dir,
 )
-from server.data.idx import write_idx
-from server.data.paths import default_data_dir, default_db_path, user_data_root
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data.idx import write_idx
+from loopcast.data.paths import default_data_dir, default_db_path, user_data_root
+from loopcast.data.synthetic import write_synthetic_dataset
 
 
 def test_layout_is_torchvisions(tmp_path: Path) -> None:

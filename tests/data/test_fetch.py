@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from server.data.datasets import FILES, load_split, raw_dir
-from server.data.fetch import FetchError, digests_of, fetch_dataset
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data.datasets import FILES, load_split, raw_dir
+from loopcast.data.fetch import FetchError, digests_of, fetch_dataset
+from loopcast.data.synthetic import write_synthetic_dataset
 
 
 def gzip_in_place(folder: Path) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from server.data import fetch
-from server.data.datasets import FILES, load_split, raw_dir
-from server.data.fetch import DIGESTS, FetchError, digests_of, fetch_dataset
-from server.data.synthetic import write_synthetic_dataset
+from loopcast.data import fetch
+from loopcast.data.datasets import FILES, load_split, raw_dir
+from loopcast.data.fetch import DIGESTS, FetchError, digests_of, fetch_dataset
+from loopcast.data.synthetic import write_synthetic_dataset
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

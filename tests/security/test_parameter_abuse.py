@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server.data.synthetic import write_synthetic_dataset
-from server.runs import STOP_GRACE_SECONDS
+from loopcast.data.synthetic import write_synthetic_dataset
+from loopcast.runs import STOP_GRACE_SECONDS
 from support.live import LiveServer
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from server.api import deps
+from loopcast.api import deps
 from support.live import TOKEN, LiveServer
 
 MUTATIONS = [

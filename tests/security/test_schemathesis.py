@@ -9,8 +9,8 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from server.app import create_app
-from server.config import Settings
+from loopcast.app import create_app
+from loopcast.config import Settings
 from support.live import TOKEN, LiveServer
 
 pytestmark = pytest.mark.slow

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from server.stream.envelope import BUCKET_COLUMNS, SNAPSHOT_BUCKETS, summarise
-from server.stream.hub import EARLY_TICK_SLACK, ENVELOPE_INTERVAL
+from loopcast.stream.envelope import BUCKET_COLUMNS, SNAPSHOT_BUCKETS, summarise
+from loopcast.stream.hub import EARLY_TICK_SLACK, ENVELOPE_INTERVAL
 from support.live import LiveServer
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from server.stream.cursor import Cursor
-from server.stream.hub import Hub
-from server.stream.runlog import RunLog
+from loopcast.stream.cursor import Cursor
+from loopcast.stream.hub import Hub
+from loopcast.stream.runlog import RunLog
 from support.virtualtime import run as virtual_run
 
 # An epoch's speed and time: its figures are what these tests look at.
@@ -115,8 +115,8 @@ def test_a_large_crowd_is_woken_on_the_tick_that_ends_the_interval(
     """Interval 1 s here. A run's first points go at once; a tick soon after a wake is
     held; the first tick an interval after the wake sends both at once (before the held
     tick's timer); a last tick alone is sent by its timer, an interval after it."""
-    monkeypatch.setattr("server.stream.hub.SENDS_PER_SECOND", 1)
-    monkeypatch.setattr("server.stream.hub.MAX_INTERVAL", 1.0)
+    monkeypatch.setattr("loopcast.stream.hub.SENDS_PER_SECOND", 1)
+    monkeypatch.setattr("loopcast.stream.hub.MAX_INTERVAL", 1.0)
 
     async def scenario() -> None:
         hub = Hub(lambda: {})
@@ -164,8 +164,8 @@ def test_a_large_crowd_gets_a_new_runs_snapshot_with_its_first_points(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One wake for both, as soon as the first points are in; the timer if none come."""
-    monkeypatch.setattr("server.stream.hub.SENDS_PER_SECOND", 1)
-    monkeypatch.setattr("server.stream.hub.MAX_INTERVAL", 1.0)
+    monkeypatch.setattr("loopcast.stream.hub.SENDS_PER_SECOND", 1)
+    monkeypatch.setattr("loopcast.stream.hub.MAX_INTERVAL", 1.0)
 
     async def scenario() -> None:
         hub = Hub(lambda: {})

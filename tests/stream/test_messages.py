@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import pytest
 
-from server.stream.messages import (
+from loopcast.stream.messages import (
     ENTRIES,
     Encoded,
     Epoch,

@@ -6,9 +6,9 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.stream.envelope import significant
-from server.stream.rows import epoch_row, point_columns
-from server.training.protocol import Epoch, Points
+from loopcast.stream.envelope import significant
+from loopcast.stream.rows import epoch_row, point_columns
+from loopcast.training.protocol import Epoch, Points
 
 LOSSES = st.lists(st.floats(width=32), min_size=1, max_size=20)
 

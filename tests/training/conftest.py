@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from server.training.resident import ResidentData, load_resident
+from loopcast.training.resident import ResidentData, load_resident
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,11 @@
 import pytest
 import torch
 
-from server.training.batches import ResidentBatches
-from server.training.evaluation import MOST_MISTAKES, sample_indices
-from server.training.loop import evaluate
-from server.training.models import build_model
-from server.training.resident import ResidentData
+from loopcast.training.batches import ResidentBatches
+from loopcast.training.evaluation import MOST_MISTAKES, sample_indices
+from loopcast.training.loop import evaluate
+from loopcast.training.models import build_model
+from loopcast.training.resident import ResidentData
 
 
 def test_evaluate_counts_every_test_image_and_finds_the_sampled_mistakes(

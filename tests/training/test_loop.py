@@ -3,13 +3,13 @@
 import torch
 from torch import nn
 
-from server.training.batches import ClassicBatches, ResidentBatches
-from server.training.config import TrainConfig
-from server.training.loop import EpochResult, WeightsCopy, evaluate, train
-from server.training.metrics import DeviceMeter, PointBatch
-from server.training.models import build_model
-from server.training.pace import Pace
-from server.training.resident import ResidentData, load_resident
+from loopcast.training.batches import ClassicBatches, ResidentBatches
+from loopcast.training.config import TrainConfig
+from loopcast.training.loop import EpochResult, WeightsCopy, evaluate, train
+from loopcast.training.metrics import DeviceMeter, PointBatch
+from loopcast.training.models import build_model
+from loopcast.training.pace import Pace
+from loopcast.training.resident import ResidentData, load_resident
 
 CPU = torch.device("cpu")
 

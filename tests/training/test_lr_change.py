@@ -1,7 +1,7 @@
 """A learning rate changed mid-run, in-process: it takes effect at the batch the sink is
 told, not before, and the loop copies the weights for the phones at the end."""
 
-from server.training.resident import ResidentData
+from loopcast.training.resident import ResidentData
 from tests.training.test_loop import ListSink, run
 
 

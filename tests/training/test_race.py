@@ -6,15 +6,15 @@ from collections.abc import Iterator
 import pytest
 import torch
 
-from server.training import loop
-from server.training.batches import Batch, ResidentBatches
-from server.training.config import TrainConfig
-from server.training.demos import DemoRefused, RaceCurve, race
-from server.training.devices import cpu_threads
-from server.training.loop import TICK_SECONDS, EpochResult, train
-from server.training.metrics import PointBatch
-from server.training.models import seed_mlp
-from server.training.resident import ResidentData
+from loopcast.training import loop
+from loopcast.training.batches import Batch, ResidentBatches
+from loopcast.training.config import TrainConfig
+from loopcast.training.demos import DemoRefused, RaceCurve, race
+from loopcast.training.devices import cpu_threads
+from loopcast.training.loop import TICK_SECONDS, EpochResult, train
+from loopcast.training.metrics import PointBatch
+from loopcast.training.models import seed_mlp
+from loopcast.training.resident import ResidentData
 
 SECONDS = 0.6
 # How late past its deadline a leg may end: the tick it waits for, then a step and a drain,

@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from server.data.fetch import FetchError, fetch_dataset
-from server.data.paths import default_data_dir
-from server.training.batches import ResidentBatches
-from server.training.config import TrainConfig
-from server.training.loop import train
-from server.training.models import build_model
-from server.training.resident import load_resident
+from loopcast.data.fetch import FetchError, fetch_dataset
+from loopcast.data.paths import default_data_dir
+from loopcast.training.batches import ResidentBatches
+from loopcast.training.config import TrainConfig
+from loopcast.training.loop import train
+from loopcast.training.models import build_model
+from loopcast.training.resident import load_resident
 from tests.training.test_loop import ListSink
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]

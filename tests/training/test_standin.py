@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from server.training.entry import run_worker
-from server.training.protocol import (
+from loopcast.training.entry import run_worker
+from loopcast.training.protocol import (
     Demo,
     Ended,
     Epoch,
@@ -146,8 +146,8 @@ def test_its_path_imports_no_torch() -> None:
     script = (
         "import json, sys\n"
         "from multiprocessing import Pipe\n"
-        "from server.training.entry import run_worker\n"
-        "from server.training.protocol import Quit, Train, WorkerOptions\n"
+        "from loopcast.training.entry import run_worker\n"
+        "from loopcast.training.protocol import Quit, Train, WorkerOptions\n"
         "server, worker = Pipe()\n"
         "server.send(Train(1, {'epochs': 1, 'batch_size': 8192}))\n"
         "server.send(Quit())\n"
