@@ -2,6 +2,7 @@
 
 // uPlot wants x = 1..n and each column padded with null to the longest; NaN (a diverged
 // loss) must be null too, a gap in the line rather than a broken scale.
+/** @param {number | null | undefined} value */
 function clean(value) {
   return value == null || Number.isNaN(value) ? null : value
 }
@@ -10,13 +11,17 @@ function clean(value) {
 // new (a tick's few points, not the whole run again), and rebuilds only when a column is
 // replaced (another run, another overlay: a new `key`) or shrinks.
 export class AlignedData {
+  /** @param {number} count how many columns besides x */
   constructor(count) {
+    /** @type {unknown[]} */
     this.keys = new Array(count).fill(undefined)
     this.filled = new Array(count).fill(0)
+    /** @type {(number | null)[][]} */
     this.data = [[], ...this.keys.map(() => [])]
   }
 
   // columns: [{ key, values }], values an array or a typed array.
+  /** @param {{ key: unknown, values: ArrayLike<number | null> }[]} columns */
   update(columns) {
     const replaced = columns.some(({ key, values }, j) => key !== this.keys[j] || values.length < this.filled[j])
     if (replaced) {
@@ -43,6 +48,7 @@ export class AlignedData {
 
 // A race's curves, one per device, each sampled at its own times: uPlot wants one x, so
 // the times are merged and each column holds null where its device has no sample.
+/** @param {import('./text.js').Race} race */
 export function raceData(race) {
   const x = [...new Set(race.devices.flatMap((leg) => leg.curve.t))].sort((a, b) => a - b)
   const columns = race.devices.map((leg) => {

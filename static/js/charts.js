@@ -4,10 +4,15 @@
 
 import uPlot from '../vendor/uPlot.esm.js'
 
+/** @typedef {import('../vendor/uPlot.esm.js').Scale} Scale */
+/** @typedef {(columns: number) => any[][]} Build uPlot's columns for a plot so many pixels wide */
+
 export const FAINT = 'rgba(120, 120, 120, 0.45)'
 // Loss (or samples) from 0 up, with a scale even before the first point.
+/** @type {Record<string, Scale>} */
 export const FROM_ZERO = { y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.05 : 1] } }
 // A true log scale (decades), with a range even before the first positive value.
+/** @type {Scale} */
 const LOG_Y = {
   distr: 3,
   log: 10,
@@ -44,8 +49,10 @@ export function positive(data, onY) {
   return data.map((column, i) => (onY[i] ? column.map((v) => (v == null || v > 0 ? v : null)) : column))
 }
 
+/** @typedef {import('../vendor/uPlot.esm.js').Options & { axes: import('../vendor/uPlot.esm.js').Axis[] }} ChartOptions */
+
 // uPlot's options with every size multiplied by `k`: the same chart, k times the pixels.
-/** @param {import('../vendor/uPlot.esm.js').Options} options @param {number} k */
+/** @param {ChartOptions} options @param {number} k */
 function scaled(options, k) {
   return {
     ...options,
@@ -75,7 +82,7 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
   const yKey = series[0].scale ?? 'y'
   const onY = [false, ...series.map((s) => (s.scale ?? 'y') === yKey)]
   let log = false
-  /** @returns {import('../vendor/uPlot.esm.js').Options} */
+  /** @returns {ChartOptions} */
   const options = () => ({
     width: width(),
     height,
@@ -83,7 +90,7 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
     // Axis labels in 20 px, not uPlot's 30: small charts on a slide keep their plot area.
     axes: [
       { label: xLabel, labelSize: 20, ...(xIncrs ? { incrs: xIncrs } : {}) },
-      { label: yLabel, labelSize: 20, scale: yKey, ...(log || yFormat ? { values: (u, splits) => splits.map(log ? logTick : yFormat) } : {}) },
+      { label: yLabel, labelSize: 20, scale: yKey, ...(log || yFormat ? { values: (u, splits) => splits.map(log ? logTick : /** @type {(value: number) => string} */ (yFormat)) } : {}) },
       ...(right ? [{ scale: 'right', side: 1, grid: { show: false }, label: right.label, labelSize: 20 }] : []),
     ],
     series: [{ label: xLabel }, ...series.map((s) => ({ spanGaps: false, width: 1.5, ...s }))],
@@ -95,18 +102,20 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
   /** @returns {any} uPlot's columns, none yet */
   const empty = () => [[], ...series.map(() => [])]
   let plot = new uPlot(options(), empty(), element)
+  /** @type {Build | null} */
   let build = null
   let frame = 0
   const columns = () => Math.max(1, Math.round(plot.bbox.width / uPlot.pxRatio) || width())
-  /** @returns {any} uPlot's columns */
-  const data = () => (log ? positive(build(columns()), onY) : build(columns()))
+  /** @param {Build} make @returns {any} uPlot's columns */
+  const data = (make) => (log ? positive(make(columns()), onY) : make(columns()))
   // `build(columns)` runs on the next frame, once, however many updates came before it.
+  /** @param {Build} next */
   const update = (next) => {
     build = next
     if (!frame) {
       frame = requestAnimationFrame(() => {
         frame = 0
-        plot.setData(data())
+        if (build) plot.setData(data(build)) // always: update set it
       })
     }
   }
@@ -128,7 +137,7 @@ export function lineChart(element, { series, xLabel, yLabel, height = 220, scale
       if (on === log) return
       log = on
       plot.destroy()
-      plot = new uPlot(options(), build ? data() : empty(), element)
+      plot = new uPlot(options(), build ? data(build) : empty(), element)
       element.classList.toggle('lc-log-axis', on)
     },
     // The chart drawn again off screen with `ratio` device pixels per CSS pixel: a canvas

@@ -71,12 +71,14 @@ export function chartTools({ name, label, chart, box, caption, smoothing = false
     node.append(el('label', { title: 'Exponential moving average, debiased (as TensorBoard)' }, 'smoothing ', slider, value))
   }
   if (log) {
+    if (!chart.setLog) throw new Error(`chartTools(${name}): the log toggle needs a chart with setLog`)
+    const setLog = chart.setLog.bind(chart)
     const toggle = el('input', { type: 'checkbox', class: 'lc-log' })
     toggle.checked = settings.log
-    chart.setLog(settings.log)
+    setLog(settings.log)
     toggle.addEventListener('change', () => {
       settings.log = toggle.checked
-      chart.setLog(settings.log)
+      setLog(settings.log)
       changed()
     })
     node.append(el('label', { title: 'Logarithmic loss axis' }, toggle, ' log'))

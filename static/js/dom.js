@@ -23,3 +23,19 @@ export function el(tag, attributes = {}, ...children) {
 export function setText(node, text) {
   node.textContent = text
 }
+
+// The page's element with this id: the HTML ships it, so its absence is a broken page.
+/** @param {string} id @returns {HTMLElement} */
+export function byId(id) {
+  const node = document.getElementById(id)
+  if (!node) throw new Error(`this page has no #${id}: is its HTML from another loopcast version?`)
+  return node
+}
+
+// A canvas's 2D context: a browser that gives none cannot draw loopcast's canvases.
+/** @param {HTMLCanvasElement} canvas @param {CanvasRenderingContext2DSettings} [settings] */
+export function context2d(canvas, settings) {
+  const context = canvas.getContext('2d', settings)
+  if (!context) throw new Error('this browser gives no 2D canvas context: loopcast cannot draw here')
+  return context
+}

@@ -1,7 +1,7 @@
 // A drawing pad for a finger (or a mouse): thick round strokes on a square canvas, pointer
 // events with the page's own touch gestures off, and the ink read back as 0..1 levels.
 
-import { el } from './dom.js'
+import { context2d, el } from './dom.js'
 
 // The canvas's own pixels; the page scales it to fit. A stroke about as thick, against the
 // digit, as MNIST's pen strokes (a tenth of the 20-pixel box).
@@ -12,7 +12,7 @@ const STROKE = 22
 export function drawingPad(onChange) {
   const canvas = el('canvas', { class: 'lc-pad', width: String(SIZE), height: String(SIZE), 'aria-label': 'Drawing pad: draw a digit' })
   const clear = el('button', { type: 'button', class: 'lc-pad-clear', text: 'Clear' })
-  const pen = canvas.getContext('2d', { willReadFrequently: true })
+  const pen = context2d(canvas, { willReadFrequently: true })
   pen.lineWidth = STROKE
   pen.lineCap = 'round'
   pen.lineJoin = 'round'
@@ -78,5 +78,5 @@ export function paintDigit(canvas, image) {
     const grey = Math.round(255 * image[i])
     pixels.data.set([grey, grey, grey, 255], 4 * i)
   }
-  canvas.getContext('2d').putImageData(pixels, 0, 0)
+  context2d(canvas).putImageData(pixels, 0, 0)
 }

@@ -1,6 +1,8 @@
 // Save PNG: a live chart as drawn, at 2x pixel density, with its legend and caption below
 // it, downloaded as a file for slides. The plot is drawn again by uPlot (charts.js).
 
+import { context2d } from './dom.js'
+
 export const PNG_RATIO = 2
 const LEGEND_ROW = 20 // CSS pixels, as the page's legend
 const CAPTION_LINE = 16
@@ -44,7 +46,7 @@ export async function chartPng(chart, legend, caption) {
   const plot = await chart.canvas(PNG_RATIO)
   const k = PNG_RATIO
   const out = document.createElement('canvas')
-  const ctx = out.getContext('2d')
+  const ctx = context2d(out)
   ctx.font = `${12 * k}px ${FONT}`
   const lines = wrap(ctx, caption, plot.width - 16 * k)
   out.width = plot.width

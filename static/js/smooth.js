@@ -9,16 +9,17 @@ export const SMOOTHING_MAX = 0.99
 // passed through as it is and leaves the average untouched.
 export class Smoothed {
   constructor() {
+    /** @type {unknown} */
     this.key = undefined
     this.weight = NaN
     this.last = 0
     this.count = 0
-    /** @type {number[]} */
+    /** @type {(number | null)[]} */
     this.values = []
   }
 
   // `length`: how many of `values` are held (a growable typed column has spare capacity).
-  /** @param {unknown} key @param {ArrayLike<number>} values @param {number} weight */
+  /** @param {unknown} key @param {ArrayLike<number | null>} values @param {number} weight */
   of(key, values, weight, length = values.length) {
     if (key !== this.key || weight !== this.weight || length < this.values.length) {
       this.key = key
@@ -29,7 +30,7 @@ export class Smoothed {
     }
     for (let i = this.values.length; i < length; i++) {
       const value = values[i]
-      if (!Number.isFinite(value)) {
+      if (value === null || !Number.isFinite(value)) {
         this.values.push(value)
         continue
       }
@@ -43,7 +44,7 @@ export class Smoothed {
 }
 
 // The whole column smoothed at once (a run loaded from the API, the tests).
-/** @param {ArrayLike<number>} values @param {number} weight */
+/** @param {ArrayLike<number | null>} values @param {number} weight */
 export function smooth(values, weight) {
   return new Smoothed().of(values, values, weight)
 }
