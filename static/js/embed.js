@@ -2,7 +2,7 @@
 // the current run, for slideware that shows an iframe. The URL contract: docs/protocol.md.
 
 import { stateMessage } from './connection.js'
-import { setText } from './dom.js'
+import { byId, setText } from './dom.js'
 import { fitChartHeight } from './fit.js'
 import { sharedLive } from './live.js'
 import { mountPanel } from './panels/index.js'
@@ -13,8 +13,8 @@ const ALIASES = { chart: 'mnist' }
 const RESIZE_MS = 150
 
 const live = sharedLive('envelope') // an embed is one more viewer: the audience's stream
-const root = document.getElementById('lc-panel')
-const banner = document.getElementById('lc-banner')
+const root = byId('lc-panel')
+const banner = byId('lc-banner')
 const name = decodeURIComponent(location.pathname.split('/').pop() ?? '')
 const panel = ALIASES[name] ?? name
 

@@ -43,7 +43,7 @@ export function lossChart(element, height, readout) {
     draw(run, earlier, weight) {
       element.classList.toggle('lc-no-earlier', !earlier) // its legend entry only with an overlay
       shown = run
-      chart.update((columns) => {
+      chart.update((/** @type {number} */ columns) => {
         const rows = run ? heldRows(run) : null
         const data = lossData(rows, earlier?.points, columns, weight, kept)
         setText(readout, earlier ? baselineText(baselineGap(rows, earlier.points, kept), earlier.id) : '')

@@ -41,15 +41,17 @@ export function lrControls(context, act) {
     button.disabled = true
     button.addEventListener('click', () => {
       const run = context.buffer.active
-      const lr = run && limits ? nextLr(lrNow(run), factor, limits) : null
-      if (lr == null) return
+      const now = run && limits ? lrNow(run) : null
+      // as sync() disables the button: no run, no limits or no lr, no request
+      const lr = run && limits && now != null ? nextLr(now, factor, limits) : null
+      if (!run || lr == null) return
       asked = { run: run.id, lr }
       act(() => api(`/api/runs/${run.id}/lr`, { method: 'POST', body: { lr } }))
     })
     return { button, factor }
   }
   /** @param {any} run */
-  const lrNow = (run) => (asked?.run === run.id ? asked.lr : currentLr(run))
+  const lrNow = (run) => (asked && asked.run === run.id ? asked.lr : currentLr(run))
   const buttons = [make('lr ÷10', 0.1), make('lr ×10', 10)]
   return {
     buttons: buttons.map(({ button }) => button),
@@ -64,7 +66,7 @@ export function lrControls(context, act) {
       if (asked && currentLr(run) === asked.lr) asked = null
       for (const { button, factor } of buttons) {
         const lr = busy && run && limits ? lrNow(run) : null
-        const next = lr == null ? null : nextLr(lr, factor, limits)
+        const next = lr == null || !limits ? null : nextLr(lr, factor, limits)
         button.disabled = next == null
         button.title = next == null ? 'Changes the learning rate of a training run' : `lr ${lr} → ${next} from the next batch`
       }

@@ -5,6 +5,7 @@
 import { el, setText } from './dom.js'
 import { paceCaption } from './text.js'
 
+/** @param {import('./panels/index.js').PanelContext} context */
 export function paceNote(context) {
   const node = el('p', { class: 'lc-pace' })
   const sync = () => {

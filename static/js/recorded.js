@@ -18,13 +18,15 @@ export function recordedSnapshot(server, run) {
 /** @param {object} snapshot */
 function recordedConnection(snapshot) {
   return {
-    state: 'open',
+    state: /** @type {const} */ ('open'),
+    detail: 'full', // as the deck's stream: digit.js asks no weights of it
+    setWeights() {},
     /** @param {(message: any) => void} listener */
     subscribe(listener) {
       listener(snapshot)
       return () => {}
     },
-    /** @param {(state: string) => void} listener */
+    /** @param {(state: import('./connection.js').State) => void} listener */
     onState(listener) {
       listener('open')
       return () => {}

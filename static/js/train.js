@@ -119,7 +119,7 @@ export function trainControls(context, picker) {
     try {
       await request()
     } catch (error) {
-      setText(message, error.message)
+      setText(message, error instanceof Error ? error.message : String(error))
     }
   }
   const replay = replayControls(picker, act)
@@ -163,7 +163,7 @@ export function trainControls(context, picker) {
       lr.load(openapi)
       setText(message, '')
     } catch (error) {
-      setText(message, error.message)
+      setText(message, error instanceof Error ? error.message : String(error))
     }
     sync()
   })

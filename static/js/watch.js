@@ -3,23 +3,27 @@
 // Its stream is the envelope: buckets a phone can draw, however fast the device trains.
 
 import { stateMessage } from './connection.js'
-import { el, setText } from './dom.js'
+import { byId, el, setText } from './dom.js'
 import { sharedLive } from './live.js'
 import { PANELS, findPanel, mountPanel } from './panels/index.js'
 
 const live = sharedLive('envelope')
 const { connection, buffer } = live
 const context = { ...live, presenter: false, chartHeight: 260 } // a phone has the height to spare
-const panel = document.getElementById('lc-panel')
-const tabs = document.getElementById('lc-tabs')
-const meta = document.getElementById('lc-meta')
-const banner = document.getElementById('lc-banner')
+const panel = byId('lc-panel')
+const tabs = byId('lc-tabs')
+const meta = byId('lc-meta')
+const banner = byId('lc-banner')
 
+/** @type {string | null} */
 let shown = null
-let pinned = null
-let followed = null
+/** @type {string | null} */
+let pinned = null // a panel tapped while the presenter shows another
+/** @type {string | null} */
+let followed = null // the presenter's panel
 let stop = () => {}
 
+/** @param {string} name */
 function show(name) {
   if (name === shown || !findPanel(name)) return
   stop()

@@ -30,11 +30,13 @@ export function dataloader(element, context) {
   element.append(el('div', { class: 'lc-row' }, shapes, next), grid)
   const show = () => {
     stopDemo()
-    stopDemo = demo(context, `/api/demo/batch?dataset=mnist&index=${index}`, shapes, (batch) => {
+    /** @param {{ shape: number[], labels_shape: number[], index: number, images: string, labels: number[] }} batch */
+    const shown = (batch) => {
       setText(shapes, `images.shape = ${tuple(batch.shape)}   labels.shape = ${tuple(batch.labels_shape)}   batch ${batch.index}`)
       const pixels = Uint8Array.from(atob(batch.images), (c) => c.charCodeAt(0))
       grid.replaceChildren(...batch.labels.map((label, i) => digit(pixels.subarray(i * 784, (i + 1) * 784), label)))
-    })
+    }
+    stopDemo = demo(context, `/api/demo/batch?dataset=mnist&index=${index}`, shapes, shown)
   }
   next.addEventListener('click', () => {
     index += 1

@@ -12,6 +12,7 @@ import { overlayPicker } from './overlay.js'
 
 const EPOCH_TICKS = [1, 2, 5, 10, 20, 50]
 // Validation accuracy close up (0.95 to 0.97 is the story), never past 0 or 1.
+/** @type {Record<string, import('../../vendor/uPlot.esm.js').Scale>} */
 const ACC_SCALE = {
   y: { range: (_plot, min, max) => (min == null ? [0, 1] : [Math.max(0, min - 0.02), Math.min(1, max + 0.01)]) },
 }

@@ -19,7 +19,11 @@ export function raceBox(context) {
   const chartBox = el('div', { class: 'lc-chart' })
   /** @type {ReturnType<typeof lineChart> | null} */
   let chart = null
-  const tools = chartTools({ name: 'race', chart: { canvas: (ratio) => chart.canvas(ratio) }, box: chartBox, caption: () => caption.textContent })
+  const drawn = () => {
+    if (!chart) throw new Error('no race is drawn yet: its PNG is saved once one is')
+    return chart
+  }
+  const tools = chartTools({ name: 'race', chart: { canvas: (ratio) => drawn().canvas(ratio) }, box: chartBox, caption: () => caption.textContent })
   tools.node.hidden = true // until a race is drawn
   const row = el('div', { class: 'lc-row' }, ...(button ? [button] : []), caption, tools.node)
   const node = el('div', { class: 'lc-race-box' }, row, chartBox)
@@ -30,6 +34,7 @@ export function raceBox(context) {
   let stopped = false
   /** @type {ReturnType<typeof setTimeout> | null} */
   let timer = null
+  /** @param {import('../text.js').Race} result */
   const show = (result) => {
     if (stopped || JSON.stringify(result) === shown) return
     shown = JSON.stringify(result)
@@ -71,7 +76,7 @@ export function raceBox(context) {
     try {
       show(await api('/api/demo/race', { method: 'POST' }))
     } catch (error) {
-      if (!stopped) setText(caption, error.message)
+      if (!stopped) setText(caption, error instanceof Error ? error.message : String(error))
     } finally {
       racing = false
       if (!stopped) sync()
@@ -82,7 +87,7 @@ export function raceBox(context) {
     sync,
     stop() {
       stopped = true
-      clearTimeout(timer)
+      clearTimeout(timer ?? undefined)
       chart?.destroy()
     },
   }
