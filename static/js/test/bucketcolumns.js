@@ -1,4 +1,5 @@
 // Test data: envelope buckets as the stream sends them, from [first_seq, last_seq] pairs.
+/** @param {[number, number][]} ranges */
 export function bucketColumns(ranges) {
   return {
     first_seq: ranges.map(([first]) => first),

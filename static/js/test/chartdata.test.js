@@ -46,10 +46,10 @@ test("a race's curves share one x: every device's times, each column null where 
       { curve: { t: [0.01, 0.1, 0.15], samples: [640, 6400, 9600], loss: [2, 1, 0.5] } },
     ],
   }
-  assert.deepEqual(raceData(race), [
+  assert.deepEqual(raceData(/** @type {any} */ (race)), [
     [0.01, 0.05, 0.1, 0.15, 0.2],
     [null, 64, 128, null, 256],
     [640, null, 6400, 9600, null],
   ])
-  assert.deepEqual(raceData({ devices: [] }), [[]])
+  assert.deepEqual(raceData(/** @type {any} */ ({ devices: [] })), [[]])
 })

@@ -4,8 +4,9 @@ import { logTick, positive } from '../charts.js'
 import { DEFAULT_SMOOTHING, readSettings, saveSettings } from '../charttools.js'
 
 function memoryStorage() {
+  /** @type {Map<string, string>} */
   const items = new Map()
-  return { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => items.set(key, String(value)) }
+  return { getItem: (/** @type {string} */ key) => items.get(key) ?? null, setItem: (/** @type {string} */ key, /** @type {unknown} */ value) => items.set(key, String(value)) }
 }
 
 test("a chart's settings round-trip through the tab's storage, per chart", () => {

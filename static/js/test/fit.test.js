@@ -3,15 +3,15 @@ import { test } from 'node:test'
 import { MIN_CHART, fitChartHeight } from '../fit.js'
 
 test('a chart fills what its panel leaves of the frame', async () => {
-  const panel = async (chart) => chart + 70 // a status line and a legend around one chart
+  const panel = async (/** @type {number} */ chart) => chart + 70 // a status line and a legend around one chart
   const height = await fitChartHeight(panel, 450)
   assert.equal(height, 380)
   assert.equal(await panel(height), 450)
 })
 
 test('two charts stacked share the frame', async () => {
-  const panel = async (chart) => 2 * chart + 50
-  assert.equal(await panel(await fitChartHeight(panel, 650)), 650)
+  const panel = async (/** @type {number} */ chart) => 2 * chart + 50
+  assert.equal(await panel(/** @type {number} */ (await fitChartHeight(panel, 650))), 650)
 })
 
 test('a panel without a chart is left as it is', async () => {

@@ -12,24 +12,24 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/forward.json', impor
 
 // A layer as the server sends it: zlib, then base64.
 /** @param {ArrayBufferView} raw */
-const wire = (raw) => deflateSync(new Uint8Array(raw.buffer)).toString('base64')
+const wire = (/** @type {ArrayBufferView} */ raw) => deflateSync(new Uint8Array(raw.buffer)).toString('base64')
 
 /** @param {number[]} values @param {string} dtype @param {number} [scale] */
 function layer(values, dtype, scale = 1) {
-  const Type = { int8: Int8Array, float32: Float32Array }[dtype]
+  const Type = dtype === 'int8' ? Int8Array : Float32Array // the two dtypes these tests send
   return { name: 'w', shape: [values.length], dtype, scale, data: wire(new Type(values)) }
 }
 
 test('the JS mlp gives torch top-1 on 100 real test images, with logits within 1e-3', async () => {
   const model = await loadModel(fixture.weights)
   const pixels = base64Bytes(fixture.images)
-  fixture.top1.forEach((expected, i) => {
+  fixture.top1.forEach((/** @type {number} */ expected, /** @type {number} */ i) => {
     const image = normalise(Float32Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255), fixture.weights)
     const logits = model.logits(image)
     assert.equal(topClasses(softmax(logits), 1)[0][0], expected, `image ${i}`)
     logits.forEach((value, k) => assert.ok(Math.abs(value - fixture.logits[i][k]) < 1e-3, `image ${i} class ${k}`))
   })
-  const right = fixture.top1.filter((label, i) => label === fixture.labels[i]).length
+  const right = fixture.top1.filter((/** @type {number} */ label, /** @type {number} */ i) => label === fixture.labels[i]).length
   assert.ok(right >= 85, `one epoch scores ${right}/100`) // a trained model, not noise
 })
 
@@ -51,7 +51,7 @@ test('a message that does not fit its model is refused, saying what is wrong', a
   await assert.rejects(decodeWeights({ layers: [{ ...layer([1], 'int8'), dtype: 'int4' }] }), /int8, float16 or float32/)
   await assert.rejects(decodeWeights({ layers: [{ ...layer([1], 'int8'), data: btoa('not zlib') }] }))
   await assert.rejects(loadModel({ model: 'rnn', layers: [] }), /one of mlp, cnn/)
-  const noBias = { ...fixture.weights, layers: fixture.weights.layers.filter((l) => l.name !== '3.bias') }
+  const noBias = { ...fixture.weights, layers: fixture.weights.layers.filter((/** @type {{ name: string }} */ l) => l.name !== '3.bias') }
   await assert.rejects(loadModel(noBias), /lack 3.bias/)
 })
 

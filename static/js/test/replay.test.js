@@ -33,6 +33,7 @@ test('the run replayed: the ended pick, else the newest finished run with points
 })
 
 test('a replay is marked in its badge and in the run picker; a trained run is not', () => {
+  /** @type {any} a run object, with the fields these read */
   const replay = { id: 7, name: null, status: 'running', config: { model: 'mlp', optimizer: 'adam' }, replay_of: 3, replay_speed: 10 }
   assert.equal(replayText(replay), 'REPLAY of run 3, ×10')
   assert.equal(replayText({ ...replay, replay_speed: 2.5 }), 'REPLAY of run 3, ×2.5')

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Smoothed, smooth } from '../smooth.js'
 
-const close = (actual, expected) => actual.forEach((value, i) => assert.ok(Math.abs(value - expected[i]) < 1e-12, `${i}: ${value} vs ${expected[i]}`))
+/** @param {ArrayLike<number | null>} actual @param {ArrayLike<number | null>} expected */
+const close = (actual, expected) => Array.from(actual).forEach((value, i) => assert.ok(Math.abs(Number(value) - Number(expected[i])) < 1e-12, `${i}: ${value} vs ${expected[i]}`))
 
 test('weight 0 is the raw curve', () => {
   assert.deepEqual(smooth([3, 1, 2], 0), [3, 1, 2])
@@ -40,6 +41,7 @@ test('a growing column is smoothed incrementally, and again for a new key or wei
 })
 
 // TensorBoard's loop (PR #639) as written there, to hold ours against on random curves.
+/** @param {number[]} data @param {number} w */
 function reference(data, w) {
   let last = 0
   let n = 0
@@ -63,6 +65,6 @@ test('random curves, weights and growth steps: the same as TensorBoard, however 
     for (let end = 0; end <= length; end += 1 + Math.floor(random() * 5)) grown.of(data, data, w, end)
     const out = grown.of(data, data, w, length)
     assert.equal(out.length, length)
-    out.forEach((value, i) => assert.ok(Object.is(value, expected[i]) || Math.abs(value - expected[i]) < 1e-9, `round ${round} at ${i}`))
+    out.forEach((value, i) => assert.ok(Object.is(value, expected[i]) || Math.abs(Number(value) - expected[i]) < 1e-9, `round ${round} at ${i}`))
   }
 })

@@ -29,7 +29,7 @@ const openapi = {
 }
 
 test('a slide pace becomes whole seconds the server takes; none, or nonsense, is 0', () => {
-  const pace = (value) => paceValue(value, 600)
+  const pace = (/** @type {unknown} */ value) => paceValue(value, 600)
   assert.deepEqual([20, 20.4, 0.6, 0.4, 0, -5, 601].map(pace), [20, 20, 1, 0, 0, 0, 600])
   assert.deepEqual([undefined, null, 'x', Infinity].map(pace), [0, 0, 0, 0])
 })
@@ -53,13 +53,13 @@ test("the form's fields, defaults and limits are the schema's", () => {
   assert.deepEqual([byName.lr.value, byName.lr.min, byName.lr.max, byName.lr.step], ['0.001', 0, 10, 'any'])
   assert.deepEqual([byName.batch_size.value, byName.batch_size.min, byName.batch_size.max, byName.batch_size.step], ['64', 1, 8192, '1'])
   assert.deepEqual([byName.pace_s.value, byName.pace_s.min, byName.pace_s.max, byName.pace_s.step], ['0', 0, 600, '1'])
-  assert.equal(trainFields(openapi, 20).at(-1).value, '20') // the slide's frontmatter pace
-  assert.equal(trainFields(openapi, 9999).at(-1).value, '600')
+  assert.equal(trainFields(openapi, 20).at(-1)?.value, '20') // the slide's frontmatter pace
+  assert.equal(trainFields(openapi, 9999).at(-1)?.value, '600')
   assert.throws(() => trainFields({}), /TrainConfig/)
 })
 
 test('a dataset the server lacks is greyed out, with what to install as its title', () => {
-  const option = (value) => ({ value, disabled: false, title: '', textContent: value })
+  const option = (/** @type {string} */ value) => ({ value, disabled: false, title: '', textContent: value })
   const select = { options: [option('mnist'), option('fashion-mnist')] }
   const reason = 'fashion-mnist is not installed: ... apt-get install dataset-fashion-mnist ...'
   markUnavailable(select, {
