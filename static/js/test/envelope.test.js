@@ -4,6 +4,7 @@ import { asBuckets, baselineGap, bin, joinBins, lossData, pointBuckets, smoother
 import { Buckets, Series } from '../points.js'
 import { smooth } from '../smooth.js'
 
+/** @param {(number | null)[]} loss */
 function points(loss) {
   const seq = loss.map((_, i) => i + 1)
   return { seq, step: seq, epoch: seq.map(() => 1), loss, acc: loss.map(() => 0.5), t: seq.map((s) => s / 10) }
@@ -28,10 +29,10 @@ test('more points than pixel columns: binned per column, a one-batch spike stays
   const bins = bin(asBuckets(series), 100)
   assert.equal(bins.x.length, 100)
   assert.equal(bins.x.at(-1), 10_000)
-  assert.equal(Math.max(...bins.max), 9)
-  assert.equal(Math.min(...bins.min), 0.3)
+  assert.equal(Math.max(.../** @type {number[]} */ (bins.max)), 9)
+  assert.equal(Math.min(.../** @type {number[]} */ (bins.min)), 0.3)
   const spike = bins.max.indexOf(9)
-  assert.ok(Math.abs(bins.mean[spike] - (0.3 * 99 + 9) / 100) < 1e-9)
+  assert.ok(Math.abs(Number(bins.mean[spike]) - (0.3 * 99 + 9) / 100) < 1e-9)
   assert.equal(bins.x[spike], 7_800)
 })
 
@@ -50,8 +51,8 @@ test('buckets bin like points: min of mins, max of maxes, means weighted by poin
   const one = bin(asBuckets(store), 1)
   assert.deepEqual(one.x, [8])
   assert.deepEqual([one.min[0], one.max[0]], [0.2, 3])
-  assert.ok(Math.abs(one.mean[0] - (1 + 2 * 3 + 0.3 * 4) / 8) < 1e-12)
-  assert.ok(Math.abs(one.acc[0] - (0.1 + 0.4 * 3 + 0.9 * 4) / 8) < 1e-12)
+  assert.ok(Math.abs(Number(one.mean[0]) - (1 + 2 * 3 + 0.3 * 4) / 8) < 1e-12)
+  assert.ok(Math.abs(Number(one.acc[0]) - (0.1 + 0.4 * 3 + 0.9 * 4) / 8) < 1e-12)
 })
 
 test('a diverged loss (null, NaN) is left out of its bin; a bin of only those is a gap', () => {
@@ -115,8 +116,9 @@ test('against a baseline: smoothed current minus smoothed earlier at the newest 
   assert.deepEqual(baselineGap(series, earlier, kept), { seq: 3, gap: 1 - 2 }) // the earlier run stops at 3
   lossData(series, earlier, 500, 0.5, kept)
   const gap = baselineGap(series, earlier, kept)
+  assert.ok(gap)
   assert.equal(gap.seq, 3)
-  assert.ok(Math.abs(gap.gap - (smooth([3, 2, 1], 0.5)[2] - smooth([4, 3, 2], 0.5)[2])) < 1e-12)
+  assert.ok(Math.abs(gap.gap - (Number(smooth([3, 2, 1], 0.5)[2]) - Number(smooth([4, 3, 2], 0.5)[2]))) < 1e-12)
   assert.equal(baselineGap(series, { seq: [], loss: [] }, kept), null)
   assert.equal(baselineGap(new Series(), earlier, kept), null)
 })

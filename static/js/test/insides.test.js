@@ -12,16 +12,16 @@ test('the buffer keeps a run\'s newest weights and eval, and each lr change once
   const buffer = new RunBuffer()
   const info = { status: 'running', lr_changes: [{ seq: 5, lr: 1 }], eval: { epoch: 1, confusion: [], mistakes: [] } }
   apply(buffer, { type: 'snapshot', run: 3, server: {}, info, points: { seq: [] } })
-  assert.deepEqual(buffer.active.lrChanges, [{ seq: 5, lr: 1 }])
-  assert.equal(buffer.active.eval.epoch, 1) // a late joiner sees the last epoch's mistakes
+  assert.deepEqual(buffer.active?.lrChanges, [{ seq: 5, lr: 1 }])
+  assert.equal(buffer.active?.eval?.epoch, 1) // a late joiner sees the last epoch's mistakes
   const weights = { type: 'weights', run: 3, seq: 10, model: 'mlp', layers: [] }
   apply(buffer, weights)
   apply(buffer, { type: 'eval', run: 3, epoch: 2, confusion: [], mistakes: [] })
   apply(buffer, { type: 'lr', run: 3, seq: 12, lr: 0.001 })
   apply(buffer, { type: 'lr', run: 3, seq: 12, lr: 0.001 }) // a resume may repeat one
-  assert.equal(buffer.active.weights, weights)
-  assert.equal(buffer.active.eval.epoch, 2)
-  assert.deepEqual(buffer.active.lrChanges, [{ seq: 5, lr: 1 }, { seq: 12, lr: 0.001 }])
+  assert.equal(buffer.active?.weights, weights)
+  assert.equal(buffer.active?.eval?.epoch, 2)
+  assert.deepEqual(buffer.active?.lrChanges, [{ seq: 5, lr: 1 }, { seq: 12, lr: 0.001 }])
 })
 
 test('the heat map shades a cell by its share of the true class, so a few errors still show', () => {
@@ -34,6 +34,7 @@ test('the heat map shades a cell by its share of the true class, so a few errors
 
 test('a slide may mount a part of a panel (progress:mistakes); a part that is not there says which are', () => {
   const progress = PANELS.find((panel) => panel.name === 'progress')
+  assert.ok(progress?.parts)
   assert.deepEqual(Object.keys(progress.parts), ['charts', 'mistakes'])
   const element = /** @type {any} */ ({})
   assert.throws(() => mountPanel('progress:nope', element, /** @type {any} */ ({})), /progress has no part nope: charts, mistakes/)

@@ -12,9 +12,12 @@ function pad(left, top, width, height) {
   return { values, width: PAD, height: PAD }
 }
 
-/** @param {Float32Array} image @param {number} [faintest] */
+/** @param {Float32Array | null} image @param {number} [faintest] */
 function inkBox(image, faintest = 0.05) {
+  assert.ok(image, 'no ink: no image')
+  /** @type {number[]} */
   const rows = []
+  /** @type {number[]} */
   const cols = []
   image.forEach((value, i) => {
     if (value > faintest) {
@@ -29,6 +32,7 @@ test('a digit drawn in a corner is recentred: the same image as drawn in the mid
   const corner = mnistImage(pad(5, 10, 40, 100))
   const middle = mnistImage(pad(120, 90, 40, 100))
   assert.deepEqual(corner, middle)
+  assert.ok(corner)
   const [x, y] = centreOfMass(corner, SIDE)
   assert.ok(Math.abs(x - 14) <= 0.5 && Math.abs(y - 14) <= 0.5, `centre of mass at ${x}, ${y}`)
 })
@@ -37,6 +41,7 @@ test('a big digit is scaled into 20x20 keeping its aspect; a small one is scaled
   assert.deepEqual(inkBox(mnistImage(pad(0, 0, 140, 280))), { width: 10, height: 20 })
   assert.deepEqual(inkBox(mnistImage(pad(100, 100, 8, 4))), { width: 20, height: 10 })
   const image = mnistImage(pad(0, 0, 140, 280))
+  assert.ok(image)
   assert.ok(image.every((value) => value >= 0 && value <= 1))
   assert.equal(Math.max(...image), 1) // solid ink stays full grey, area-averaged
 })
@@ -46,6 +51,7 @@ test('grey levels: a thin stroke becomes a fainter pixel, not a full one or noth
   for (let y = 0; y < 200; y++) values[y * PAD + 100] = 1 // a 1-pixel line, 200 long
   values[150] = 1 // and a dot that widens the box to 51 px
   const image = mnistImage({ values, width: PAD, height: PAD })
+  assert.ok(image)
   const faint = image.filter((value) => value > 0 && value < 1)
   assert.ok(faint.length >= 20, `${faint.length} grey pixels`)
 })

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { Buckets, Series } from '../points.js'
 import { WAITING, accuracyCheck, deviceText, overlayLabel, paceCaption, percent, profileCaption, raceCaption, runLabel, seconds, shortCount, speedText, tuple } from '../text.js'
 
+/** @param {object} [extra] @returns {any} a Run of points.js: the fields text.js reads */
 const run = (extra = {}) => ({
   id: 4,
   status: 'running',
@@ -27,8 +28,8 @@ test('the run label names the run, its config, status and reason, as plain text'
 
 test('the ~97% check reads the latest epoch', () => {
   assert.equal(accuracyCheck([]), 'Validation accuracy appears after each epoch.')
-  assert.equal(accuracyCheck([{ epoch: 1, val_acc: 0.95 }]), 'After epoch 1: validation accuracy 95.0% (the slide promises ~97%)')
-  assert.equal(accuracyCheck([{ epoch: 1, val_acc: 0.95 }, { epoch: 2, val_acc: 0.9712 }]), 'After epoch 2: validation accuracy 97.1% ✓ ~97% reached')
+  assert.equal(accuracyCheck(/** @type {any} */ ([{ epoch: 1, val_acc: 0.95 }])), 'After epoch 1: validation accuracy 95.0% (the slide promises ~97%)')
+  assert.equal(accuracyCheck(/** @type {any} */ ([{ epoch: 1, val_acc: 0.95 }, { epoch: 2, val_acc: 0.9712 }])), 'After epoch 2: validation accuracy 97.1% ✓ ~97% reached')
   assert.equal(percent(null), '–')
 })
 
@@ -53,11 +54,12 @@ test('captions tolerate fields the protocol does not promise', () => {
   const profile = { device: 'cpu', model: 'mlp', batch_size: 64, ms: {} }
   assert.equal(profileCaption(profile), 'Measured on cpu: mean per step of the mlp above, batch 64.')
   assert.equal(profileCaption({ ...profile, steps: 20 }), 'Measured on cpu: mean of 20 steps of the mlp above, batch 64.')
-  assert.equal(overlayLabel({ id: 2, name: 'a<b', config: { model: 'cnn', optimizer: 'sgd' }, status: 'stopped' }), 'Run 2 “a<b”: cnn, sgd, stopped')
+  assert.equal(overlayLabel(/** @type {any} */ ({ id: 2, name: 'a<b', config: { model: 'cnn', optimizer: 'sgd' }, status: 'stopped' })), 'Run 2 “a<b”: cnn, sgd, stopped')
 })
 
 test('the race caption names both devices, the speedup and what raced', () => {
-  const leg = (name, rate) => ({ device: name.startsWith('CPU') ? 'cpu' : 'cuda', name, samples_per_s: rate, curve: {} })
+  const leg = (/** @type {string} */ name, /** @type {number} */ rate) => ({ device: name.startsWith('CPU') ? 'cpu' : 'cuda', name, samples_per_s: rate, curve: {} })
+  /** @type {any} legs without curves: the caption reads none */
   const race = {
     model: 'mlp',
     batch_size: 64,
@@ -75,6 +77,7 @@ test('count ticks stay short', () => {
   assert.deepEqual([0, 500, 1000, 250000, 1500000, 2000000].map(shortCount), ['0', '500', '1k', '250k', '1.5M', '2M'])
 })
 
+/** @param {number} pace @param {object} [extra] */
 const paced = (pace, extra = {}) =>
   run({ info: { device_name: 'CPU (2 threads)', config: { batch_size: 64, pace_s: pace }, unpaced_s: null }, ...extra })
 
