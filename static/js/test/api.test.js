@@ -3,14 +3,17 @@ import { test } from 'node:test'
 import { ApiError, api, cachedGet, captureToken, presenterToken, serverPlace, serverUrl, setServer, sharedGet } from '../api.js'
 
 function storage() {
+  /** @type {Map<string, string>} */
   const items = new Map()
-  return { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v) }
+  return { getItem: (/** @type {string} */ k) => items.get(k) ?? null, setItem: (/** @type {string} */ k, /** @type {string} */ v) => items.set(k, v) }
 }
 
+/** @type {any} */
 let last // the last request a fake answered
 
+/** @param {number} status @param {unknown} body */
 function answer(status, body, type = 'application/json') {
-  return async (url, init) => {
+  return async (/** @type {string} */ url, /** @type {any} */ init) => {
     last = { url, init }
     return {
       ok: status < 400,
@@ -23,8 +26,9 @@ function answer(status, body, type = 'application/json') {
 }
 
 test('the presenter token moves from the URL into sessionStorage', () => {
+  /** @type {unknown[]} */
   const replaced = []
-  const history = { state: null, replaceState: (_s, _t, url) => replaced.push(url) }
+  const history = { state: null, replaceState: (/** @type {unknown} */ _s, /** @type {string} */ _t, /** @type {string} */ url) => replaced.push(url) }
   const store = storage()
   const token = captureToken({ href: 'http://h:8000/?token=abc123&x=1#/5' }, history, store)
   assert.equal(token, 'abc123')
@@ -33,6 +37,7 @@ test('the presenter token moves from the URL into sessionStorage', () => {
 })
 
 test('without a token in the URL nothing is rewritten and the stored one is kept', () => {
+  /** @type {unknown[]} */
   const replaced = []
   const store = storage()
   store.setItem('loopcast-token', 'kept')

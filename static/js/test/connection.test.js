@@ -5,37 +5,47 @@ import { createLive } from '../live.js'
 import { bucketColumns as buckets } from './bucketcolumns.js'
 
 class FakeSocket {
+  /** @type {any[]} the sockets made, newest last: tests call their handlers */
   static made = []
+  /** @type {(() => void) | null} */
   onopen = null
+  /** @type {((event: { data: string }) => void) | null} */
   onmessage = null
+  /** @type {(() => void) | null} */
   onclose = null
+  /** @param {string} url */
   constructor(url) {
     this.url = url
+    /** @type {any[]} */
     this.sent = []
     FakeSocket.made.push(this)
   }
+  /** @param {string} data */
   send(data) {
     this.sent.push(JSON.parse(data))
   }
   close() {
     this.onclose?.()
   }
+  /** @param {unknown} message */
   deliver(message) {
+    if (!this.onmessage) throw new Error('nothing listens on this socket')
     this.onmessage({ data: typeof message === 'string' ? message : JSON.stringify(message) })
   }
 }
 
 // Timers run by hand: `fire()` runs the pending ones (as the event loop would, later).
 function fakeTimers() {
+  /** @type {Map<number, { fn: () => void, ms: number }>} */
   const pending = new Map()
   let next = 1
   const timers = {
     clock: 0,
-    schedule: (fn, ms) => {
+    schedule: (/** @type {() => void} */ fn, /** @type {number} */ ms) => {
       pending.set(next, { fn, ms })
       return next++
     },
-    cancel: (handle) => pending.delete(handle),
+    cancel: (/** @type {number} */ handle) => pending.delete(handle),
     now: () => timers.clock,
     random: () => 1,
     pending: () => [...pending.values()],
@@ -51,6 +61,7 @@ function fakeTimers() {
   return timers
 }
 
+/** @param {string} [detail] */
 function connection(detail) {
   FakeSocket.made = []
   const timers = fakeTimers()
@@ -58,7 +69,7 @@ function connection(detail) {
   return { conn: conn.open(), timers, socket: () => FakeSocket.made.at(-1) }
 }
 
-const columns = (seq) => ({ seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 1), acc: seq.map(() => 0.5), t: seq })
+const columns = (/** @type {number[]} */ seq) => ({ seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 1), acc: seq.map(() => 0.5), t: seq })
 
 test('stream URL names its detail and resumes only with a run and a seq', () => {
   const location = { protocol: 'https:', host: 'h:1' }
@@ -75,6 +86,7 @@ test('backoff doubles up to 5 s, jittered within the upper half', () => {
 
 test('a reconnect resumes after the last point received', () => {
   const { conn, timers, socket } = connection()
+  /** @type {string[]} */
   const states = []
   conn.onState((state) => states.push(state))
   socket().onopen()
@@ -94,7 +106,7 @@ test('before the first open the state stays connecting: the server is not up yet
   assert.equal(conn.state, 'connecting')
   assert.equal(FakeSocket.made.length, 2)
   assert.equal(stateMessage('connecting'), 'Waiting for the loopcast server…')
-  assert.match(stateMessage('reconnecting'), /lost: reconnecting/)
+  assert.match(stateMessage('reconnecting') ?? '', /lost: reconnecting/)
   assert.equal(stateMessage('open'), null)
 })
 
@@ -138,7 +150,7 @@ test('a gap in the points makes the tab resync, a duplicate does not', () => {
   socket().deliver({ type: 'points', run: 1, ...columns([2]) })
   assert.equal(FakeSocket.made.length, 1)
   socket().deliver({ type: 'points', run: 1, ...columns([5, 6]) })
-  assert.equal(live.buffer.active.series.length, 2)
+  assert.equal(live.buffer.active?.series.length, 2)
   timers.fire()
   assert.equal(FakeSocket.made.length, 2)
   assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=full')
@@ -189,6 +201,7 @@ test('reconnectNow skips the wait when the network comes back', () => {
 test('a bad message or a failing listener does not stop the others', (t) => {
   t.mock.method(console, 'error', () => {})
   const { conn, socket } = connection()
+  /** @type {unknown[]} */
   const seen = []
   conn.subscribe(() => {
     throw new Error('panel bug')
@@ -202,6 +215,7 @@ test('a bad message or a failing listener does not stop the others', (t) => {
 test('live state: the buffer is updated before panels hear of a message', () => {
   const { conn, socket } = connection()
   const live = createLive(conn)
+  /** @type {unknown[]} */
   const seen = []
   live.subscribe(() => seen.push(live.buffer.active?.series.length))
   socket().deliver({ type: 'snapshot', run: 1, since: 0, info: { status: 'running' }, points: columns([1, 2]) })
@@ -209,10 +223,11 @@ test('live state: the buffer is updated before panels hear of a message', () => 
 })
 
 test('one connection per tab, however many panels ask', async () => {
+  /** @type {string[]} */
   const listeners = []
   Object.assign(globalThis, {
-    window: { location: { protocol: 'http:', host: 'h:8000' }, WebSocket: FakeSocket, addEventListener: (name) => listeners.push(name) },
-    document: { addEventListener: (name) => listeners.push(name), visibilityState: 'visible' },
+    window: { location: { protocol: 'http:', host: 'h:8000' }, WebSocket: FakeSocket, addEventListener: (/** @type {string} */ name) => listeners.push(name) },
+    document: { addEventListener: (/** @type {string} */ name) => listeners.push(name), visibilityState: 'visible' },
   })
   FakeSocket.made = []
   try {
@@ -225,9 +240,10 @@ test('one connection per tab, however many panels ask', async () => {
     assert.deepEqual(listeners.sort(), ['online', 'visibilitychange'])
     sharedConnection().close()
   } finally {
-    delete globalThis.window
-    delete globalThis.document
-    delete globalThis.loopcast
+    const global = /** @type {any} */ (globalThis) // the browser globals set above
+    delete global.window
+    delete global.document
+    delete global.loopcast
   }
 })
 
@@ -243,7 +259,7 @@ test('an envelope stream resumes after the last_seq of its last bucket', () => {
   assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope&since=24&run=4')
   socket().deliver({ type: 'snapshot', run: 4, since: 24, detail: 'envelope', info: { status: 'running' }, buckets: buckets([[25, 30]]) })
   socket().deliver({ type: 'buckets', run: 4, ...buckets([[31, 31]]) })
-  assert.deepEqual(Array.from(live.buffer.active.buckets.view('last_seq')), [10, 20, 24, 30, 31])
+  assert.deepEqual(Array.from(live.buffer.active?.buckets.view('last_seq') ?? []), [10, 20, 24, 30, 31])
   assert.equal(conn.seq, 31)
 })
 
@@ -253,7 +269,7 @@ test('a gap in the buckets makes the tab resync from a full envelope', () => {
   socket().onopen()
   socket().deliver({ type: 'snapshot', run: 1, since: 0, detail: 'envelope', info: { status: 'running' }, buckets: buckets([[1, 5]]) })
   socket().deliver({ type: 'buckets', run: 1, ...buckets([[8, 9]]) })
-  assert.equal(live.buffer.active.buckets.length, 1)
+  assert.equal(live.buffer.active?.buckets.length, 1)
   timers.fire()
   assert.equal(FakeSocket.made.length, 2)
   assert.equal(socket().url, 'ws://deck.local:8000/ws?detail=envelope')

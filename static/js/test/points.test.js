@@ -7,11 +7,13 @@ import { Buckets, EARLIER_RUNS, RunBuffer, Series, heldRows, samplesPerSecond } 
 /** @param {RunBuffer} buffer @param {object} message */
 const apply = (buffer, message) => buffer.apply(/** @type {import('../messages').Message} */ (message))
 
+/** @param {number} first @param {number} count */
 function columns(first, count) {
   const seq = Array.from({ length: count }, (_, i) => first + i)
   return { seq, step: seq, epoch: seq.map(() => 1), loss: seq.map(() => 0.5), acc: seq.map(() => 0.9), t: seq.map((s) => s / 100) }
 }
 
+/** @param {number} run @param {number} since @param {object | undefined} points */
 const snapshot = (run, since, points, status = 'running') => ({ type: 'snapshot', run, since, info: { status, epochs: [] }, points })
 
 test('append grows past its capacity and keeps every value', () => {
@@ -54,10 +56,10 @@ test('a new run resets; a resumed snapshot appends; earlier runs stay for overla
   apply(buffer, snapshot(1, 0, columns(1, 3), 'finished'))
   apply(buffer, snapshot(2, 0, columns(1, 0), 'queued'))
   assert.equal(buffer.current, 2)
-  assert.equal(buffer.runs.get(1).series.length, 3)
+  assert.equal(buffer.runs.get(1)?.series.length, 3)
   apply(buffer, { type: 'points', run: 2, ...columns(1, 4) })
   apply(buffer, snapshot(2, 4, columns(5, 2)))
-  assert.equal(buffer.active.series.length, 6)
+  assert.equal(buffer.active?.series.length, 6)
   assert.equal(apply(buffer, { type: 'points', run: 2, ...columns(9, 1) }), 'gap')
 })
 
@@ -65,7 +67,7 @@ test('a full snapshot of the current run (after a resync) replaces what the tab 
   const buffer = new RunBuffer()
   apply(buffer, snapshot(3, 0, columns(1, 5)))
   apply(buffer, snapshot(3, 0, columns(1, 8)))
-  assert.deepEqual(Array.from(buffer.active.series.view('seq')), [1, 2, 3, 4, 5, 6, 7, 8])
+  assert.deepEqual(Array.from(buffer.active?.series.view('seq') ?? []), [1, 2, 3, 4, 5, 6, 7, 8])
 })
 
 test('a snapshot whose points do not follow on is a gap', () => {
@@ -90,21 +92,21 @@ test('epochs are kept once, status and slide follow the stream', () => {
   apply(buffer, { type: 'status', run: 1, status: 'failed', reason: 'boom', wall_s: 3.5, unpaced_s: null })
   apply(buffer, { type: 'slide', run: 1, page: 5, panel: 'mnist' })
   apply(buffer, { type: 'viewers', run: 1, count: 12 })
-  assert.equal(buffer.active.epochs.length, 1)
-  assert.equal(buffer.active.status, 'failed')
-  assert.equal(buffer.active.reason, 'boom')
-  assert.equal(buffer.active.info.wall_s, 3.5)
-  assert.equal(buffer.active.info.unpaced_s, undefined)
+  assert.equal(buffer.active?.epochs.length, 1)
+  assert.equal(buffer.active?.status, 'failed')
+  assert.equal(buffer.active?.reason, 'boom')
+  assert.equal(buffer.active?.info?.wall_s, 3.5)
+  assert.equal(buffer.active?.info?.unpaced_s, undefined)
   assert.deepEqual(buffer.slide, { page: 5, panel: 'mnist' })
-  assert.equal(buffer.server.viewers, 12)
+  assert.equal(buffer.server?.viewers, 12)
 })
 
 test('a snapshot before any run carries the server and the slide', () => {
   const buffer = new RunBuffer()
   assert.equal(apply(buffer, { type: 'snapshot', run: null, since: 0, info: null, points: columns(1, 0), server: { device: 'cpu' }, slide: { page: 2, panel: 'overview' } }), 'ok')
   assert.equal(buffer.active, null)
-  assert.equal(buffer.server.device, 'cpu')
-  assert.equal(buffer.slide.panel, 'overview')
+  assert.equal(buffer.server?.device, 'cpu')
+  assert.equal(buffer.slide?.panel, 'overview')
 })
 
 test('samples per second: steps times batch size over the time they took', () => {
@@ -146,9 +148,9 @@ test('an envelope snapshot and bucket messages fill the run buckets; resumes app
   assert.equal(apply(buffer, { type: 'buckets', run: 5, ...buckets([[51, 60]]) }), 'ok')
   assert.equal(apply(buffer, { ...snapshot(5, 60, undefined), detail: 'envelope', buckets: buckets([[61, 70]]) }), 'ok')
   assert.equal(apply(buffer, { type: 'buckets', run: 5, ...buckets([[61, 70]]) }), 'ok') // duplicate, dropped
-  assert.equal(buffer.active.buckets.length, 3)
-  assert.equal(buffer.active.series.length, 0)
-  assert.equal(heldRows(buffer.active), buffer.active.buckets)
+  assert.equal(buffer.active?.buckets.length, 3)
+  assert.equal(buffer.active?.series.length, 0)
+  assert.equal(heldRows(/** @type {import('../points.js').Run} */ (buffer.active)), buffer.active?.buckets)
   assert.equal(apply(buffer, { type: 'buckets', run: 5, ...buckets([[80, 90]]) }), 'gap')
 })
 
