@@ -45,6 +45,8 @@ def test_train_on_the_example_deck_draws_points(example_server: LiveServer, new_
     assert canvas_pixels(page) != empty  # the points are on the chart, not only in the buffer
     shot(page, "example-deck-mid-run")
     wait_for(page, "() => loopcast.buffer.active.status === 'finished'")
+    # The form alone still offers Replay of the run just finished.
+    page.wait_for_selector(".lc-panel-mnist-form .lc-replay-button", state="visible")
 
 
 def test_the_audience_follows_the_example_deck(example_server: LiveServer, new_page: Any) -> None:
