@@ -34,6 +34,9 @@ def test_train_on_the_example_deck_draws_points(example_server: LiveServer, new_
     page.goto(f"{example_server.url}/?token={TOKEN}#/2")
     wait_for(page, OPEN)
     page.wait_for_selector(".lc-panel-mnist .lc-chart canvas")
+    # <TrainForm> and <LiveChart> apart: the form in a panel of its own, the chart without one.
+    page.wait_for_selector(".lc-panel-mnist-form .lc-controls input[name=epochs]")
+    assert page.locator(".lc-panel-mnist .lc-controls").count() == 0
     empty = canvas_pixels(page)
     page.fill(".lc-controls input[name=epochs]", "2")
     page.fill(".lc-controls input[name=pace_s]", "8")  # still running at the reads below
@@ -42,6 +45,8 @@ def test_train_on_the_example_deck_draws_points(example_server: LiveServer, new_
     assert canvas_pixels(page) != empty  # the points are on the chart, not only in the buffer
     shot(page, "example-deck-mid-run")
     wait_for(page, "() => loopcast.buffer.active.status === 'finished'")
+    # The form alone still offers Replay of the run just finished.
+    page.wait_for_selector(".lc-panel-mnist-form .lc-replay-button", state="visible")
 
 
 def test_the_audience_follows_the_example_deck(example_server: LiveServer, new_page: Any) -> None:

@@ -4,7 +4,7 @@
 
 import { dataloader } from './dataloader.js'
 import { gpu } from './gpu.js'
-import { mnist } from './mnist.js'
+import { mnist, mnistChart, trainForm } from './mnist.js'
 import { modes } from './modes.js'
 import { overview } from './overview.js'
 import { progress } from './progress.js'
@@ -24,6 +24,7 @@ import { progress } from './progress.js'
 
 // A panel made of parts: the audience page shows them one under the other, each in a box
 // of its own; a slide may place them apart (`<LivePanel name="progress:mistakes" />`).
+// (mnist's parts, its chart and its Train form, are instead drawn as one by its build.)
 /** @param {Record<string, Build>} parts @returns {{ build: Build, parts: Record<string, Build> }} */
 function together(parts) {
   /** @type {Build} */
@@ -64,7 +65,7 @@ export const PANELS = [
   { name: 'overview', title: 'The five steps', build: overview },
   { name: 'dataloader', title: 'DataLoader batch', build: dataloader },
   { name: 'modes', title: 'train() vs eval()', build: modes },
-  { name: 'mnist', title: 'Live training', build: mnist },
+  { name: 'mnist', title: 'Live training', build: mnist, parts: { chart: mnistChart, form: trainForm } },
   { name: 'progress', title: 'Train / validation', ...together({ charts: progress, mistakes }) },
   { name: 'gpu', title: 'Device', build: gpu },
   { name: 'digit', title: 'Your digit', build: digit },

@@ -1,6 +1,7 @@
 // The MNIST slide's live chart: every batch's loss and accuracy as the run trains, the
 // presenter's Train form above it, the chart's tools (smoothing, log axis, Save PNG), an
-// earlier run to overlay below, and how far the current loss is from that run's.
+// earlier run to overlay below, and how far the current loss is from that run's. A slide
+// may place the two apart (index.js's parts): the chart alone, or the form alone.
 
 import { chartTools } from '../charttools.js'
 import { el, setText } from '../dom.js'
@@ -54,5 +55,25 @@ export function mnist(element, context) {
     controls?.stop()
     picker.stop()
     chart.destroy()
+  }
+}
+
+// The chart alone, read-only, as the audience page shows it: the form is a part of its own.
+/** @type {import('./index.js').Build} */
+export const mnistChart = (element, context) => mnist(element, { ...context, presenter: false })
+
+// The presenter's Train form alone (nothing elsewhere). Its Replay replays the newest
+// finished run: the overlay picker, whose pick it would replay, stays with the chart.
+/** @type {import('./index.js').Build} */
+export function trainForm(element, context) {
+  if (!context.presenter) return () => {}
+  const picker = overlayPicker(context, () => controls.sync())
+  const controls = trainControls(context, picker)
+  element.append(controls.node)
+  const unsubscribe = listen(context, () => controls.sync())
+  return () => {
+    unsubscribe()
+    controls.stop()
+    picker.stop()
   }
 }

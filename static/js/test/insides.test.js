@@ -38,5 +38,25 @@ test('a slide may mount a part of a panel (progress:mistakes); a part that is no
   assert.deepEqual(Object.keys(progress.parts), ['charts', 'mistakes'])
   const element = /** @type {any} */ ({})
   assert.throws(() => mountPanel('progress:nope', element, /** @type {any} */ ({})), /progress has no part nope: charts, mistakes/)
-  assert.throws(() => mountPanel('mnist:charts', element, /** @type {any} */ ({})), /mnist has no part charts: none/)
+  assert.throws(() => mountPanel('modes:charts', element, /** @type {any} */ ({})), /modes has no part charts: none/)
+})
+
+// A fake element: what mountPanel and an empty part touch of it.
+function fakeElement() {
+  const classes = new Set()
+  return /** @type {any} */ ({
+    classList: { add: (/** @type {string[]} */ ...names) => names.forEach((n) => classes.add(n)), remove: (/** @type {string[]} */ ...names) => names.forEach((n) => classes.delete(n)) },
+    replaceChildren() {},
+    classes,
+  })
+}
+
+test('the live run comes apart: its chart is the panel as styles and tests know it, the Train form a part only the presenter sees', () => {
+  const mnist = PANELS.find((panel) => panel.name === 'mnist')
+  assert.deepEqual(Object.keys(mnist.parts), ['chart', 'form'])
+  const element = fakeElement()
+  const stop = mountPanel('mnist:form', element, /** @type {any} */ ({ presenter: false }))
+  assert.deepEqual([...element.classes], ['lc-panel', 'lc-panel-mnist-form']) // and nothing built: no DOM here
+  stop()
+  assert.deepEqual([...element.classes], [])
 })
