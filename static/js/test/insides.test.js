@@ -53,6 +53,7 @@ function fakeElement() {
 
 test('the live run comes apart: its chart is the panel as styles and tests know it, the Train form a part only the presenter sees', () => {
   const mnist = PANELS.find((panel) => panel.name === 'mnist')
+  assert.ok(mnist?.parts)
   assert.deepEqual(Object.keys(mnist.parts), ['chart', 'form'])
   const element = fakeElement()
   const stop = mountPanel('mnist:form', element, /** @type {any} */ ({ presenter: false }))
