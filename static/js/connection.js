@@ -10,8 +10,7 @@ import { serverPlace } from './api.js'
 export const PING_MS = 10_000
 export const STALE_MS = 25_000
 
-/** @typedef {import('./messages').Message} Message @typedef {(message: Message) => void} Listener */
-/** @typedef {'connecting' | 'open' | 'reconnecting'} State */
+/** @typedef {import('./messages').Message} Message @typedef {(message: Message) => void} Listener @typedef {'connecting' | 'open' | 'reconnecting'} State */
 
 /**
  * The page's address, as far as the stream needs it.
