@@ -6,12 +6,14 @@ sleeps keep their order and their times however busy the machine is.
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from loopcast.stream.cursor import Cursor
 from loopcast.stream.hub import Hub
+from loopcast.stream.run import RunInfo
 from loopcast.stream.runlog import RunLog
 from support.virtualtime import run as virtual_run
 
@@ -20,7 +22,7 @@ TIMES = {"samples_per_s": 1000.0, "t": 1.0}
 
 
 def new_log(run_id: int = 1) -> RunLog:
-    return RunLog({"id": run_id, "status": "queued", "reason": None, "epochs": []})
+    return RunLog(RunInfo(id=run_id, status="queued"))
 
 
 def points(first: int, count: int) -> dict[str, list[Any]]:
@@ -49,11 +51,11 @@ def test_a_cursor_behind_gets_points_then_epoch_then_status(hub: Hub) -> None:
     hub.set_run(log)
     cursor = Cursor()
     assert json.loads(hub.pending(cursor)[0])["type"] == "snapshot"
-    log.info["status"] = "running"
+    log.set_info(replace(log.info, status="running"))
     log.append(points(1, 10))
     log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
     log.append(points(11, 5))
-    log.info["status"] = "finished"
+    log.set_info(replace(log.info, status="finished"))
     kinds = [(m["type"], m.get("seq", [None])[-1]) for m in decode(hub.pending(cursor))]
     assert kinds == [("points", 10), ("epoch", None), ("points", 15), ("status", None)]
     assert hub.pending(cursor) == []
@@ -231,7 +233,7 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
     hub.set_run(log)
     cursor = Cursor(detail="envelope")
     assert "buckets" in json.loads(hub.pending(cursor)[0])
-    log.info["status"] = "running"
+    log.set_info(replace(log.info, status="running"))
     for epoch in (1, 2, 3):  # a GPU: three epochs between two wakes
         log.append(points(log.last_seq + 1, 10))
         log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
@@ -245,7 +247,8 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
 
 def test_an_envelope_snapshot_keeps_the_run_s_grid_early_and_late(hub: Hub) -> None:
     log = new_log()
-    log.info.update(status="running", total_steps=10_000)  # 20 points a bucket at the end
+    # 20 points a bucket at the end
+    log.set_info(replace(log.info, status="running", total_steps=10_000))
     hub.set_run(log)
     log.append(points(1, 300))
     early = json.loads(hub.snapshot(Cursor(detail="envelope"), since=0))["buckets"]
