@@ -10,14 +10,7 @@ from .store import Store
 from .stream.columns import Columns, Row
 from .stream.hub import Hub
 from .stream.rations import DEFAULT_WEIGHTS_BUDGET
-from .stream.rows import (
-    epoch_row,
-    lr_row,
-    message_fields,
-    point_columns,
-    started_fields,
-    store_report,
-)
+from .stream.rows import started_fields, store_report
 from .stream.run import RunInfo
 from .stream.runlog import RunLog
 from .supervisor import Supervisor, WorkerState, WorkerUnavailable
@@ -68,7 +61,10 @@ class RunManager:
         self.store = store
         # Snapshots carry the server's status; phones share the weights budget (bytes/s).
         self.hub = Hub(self.server_status, weights_budget)
-        self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
+        # A worker's points and epochs go straight to the stream; its lifecycle comes here.
+        self.supervisor = Supervisor(
+            options, self.persist, self.apply, self.hub.take, self.worker_died
+        )
         self.active: RunLog | None = None
         # The task playing the active run when it is a replay (no worker involved).
         self._replay: asyncio.Task[None] | None = None
@@ -204,16 +200,9 @@ class RunManager:
         if log is None or getattr(message, "run", None) != log.id:
             return
         match message:
-            case Points(created=created):
-                log.append(point_columns(message), created)
-            case Epoch():
-                log.add_epoch(epoch_row(message))
-            case Eval():
-                log.add_eval(message_fields(message))
-            case LrChanged():
-                log.add_lr(lr_row(message))
-            case Weights():
-                log.set_weights(message_fields(message))
+            case Points() | Epoch() | Eval() | LrChanged() | Weights():  # a replay's
+                self.hub.take(message)
+                return
             case Started():
                 log.set_info(replace(log.info, **started_fields(message)))
                 cap = self.supervisor.options.max_run_seconds

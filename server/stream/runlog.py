@@ -13,7 +13,8 @@ from dataclasses import replace
 from math import ceil
 from typing import Generic, TypeVar
 
-from ..training.protocol import RunStatus
+from ..training import protocol
+from ..training.protocol import Progress, RunStatus
 from .columns import POINT_COLUMNS, Columns, Row
 from .envelope import SNAPSHOT_BUCKETS, summarise
 from .messages import (
@@ -28,6 +29,7 @@ from .messages import (
     Weights,
     encode,
 )
+from .rows import epoch_row, lr_row, message_fields, point_columns
 from .run import RunInfo
 
 # Encoded live messages kept (small: one tick's points each), and snapshot histories
@@ -115,6 +117,20 @@ class RunLog:
     @property
     def last_seq(self) -> int:
         return len(self.columns["seq"])
+
+    def take(self, report: Progress) -> None:
+        """A worker's report on this run, as the stream keeps it."""
+        match report:
+            case protocol.Points(created=created):
+                self.append(point_columns(report), created)
+            case protocol.Epoch():
+                self.add_epoch(epoch_row(report))
+            case protocol.Eval():
+                self.add_eval(message_fields(report))
+            case protocol.LrChanged():
+                self.add_lr(lr_row(report))
+            case protocol.Weights():
+                self.set_weights(message_fields(report))
 
     def append(self, columns: Columns, created: float | None = None) -> None:
         """Add one tick's points; `created` is the worker's wall clock when it read them."""
