@@ -25,7 +25,6 @@ from .redislog import (
     SERVER,
     SLIDES,
     SLIDES_KEPT,
-    info_message,
     parse_id,
     run_entries,
     run_key,
@@ -46,6 +45,7 @@ from .stream.messages import (
     encode,
     parse,
 )
+from .stream.run import RunInfo
 from .training.protocol import ACTIVE
 
 # The trainer's status is written this often (and with each run's entries).
@@ -107,10 +107,10 @@ class Publisher:
             return
         await self._open(run_id)
         top = parse(self._top_text) if self._top_text else None  # written by another trainer
-        if isinstance(top, Info) and top.info["status"] not in ACTIVE:
+        if isinstance(top, Info) and top.info.status not in ACTIVE:
             return  # ended there already
         self._next = (self._top[0], self._top[1] + 1)
-        await self._write([encode(info_message(stored))])
+        await self._write([encode(Info(run_id, RunInfo.from_row(stored)))])
 
     async def _open(self, run_id: int) -> None:
         """Write into `run_id`'s stream from now on, after its newest entry."""
@@ -141,7 +141,7 @@ class Publisher:
                 await self._publish_snapshot(snapshot)
             case Status(run=run):  # the run object as it is now: status, reason, times
                 assert self.hub.log is not None and self.hub.log.id == run
-                await self._write([encode(info_message(self.hub.log.info))])
+                await self._write([encode(Info(run, self.hub.log.info))])
             case _:  # points, epochs and whatever kind the hub adds: as they are
                 await self._write([sent])
 
@@ -157,7 +157,7 @@ class Publisher:
         info = snapshot.info
         if info is None:
             return
-        run_id: int = info["id"]
+        run_id = info.id
         await self._open(run_id)
         entries = run_entries(info, snapshot.history.value, time.time())
         await self._write([encode(message) for message in entries])

@@ -19,6 +19,7 @@ from typing import Any
 
 from .stream.columns import POINT_COLUMNS, Columns, Row
 from .stream.messages import Epoch, Eval, Info, Lr, Message, Points
+from .stream.run import RunInfo
 
 RUNS = "loopcast:runs"
 SLIDES = "loopcast:slides"
@@ -40,19 +41,13 @@ def parse_id(entry_id: bytes | str | None) -> tuple[int, int]:
     return int(seq), int(n)
 
 
-def info_message(info: Row) -> Info:
-    """The run object as an entry, without its epochs (entries of their own)."""
-    fields = {name: value for name, value in info.items() if name not in ("epochs", "last_seq")}
-    return Info(info["id"], fields)
-
-
-def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]:
+def run_entries(info: RunInfo, points: Columns, created: float) -> Iterator[Message]:
     """A whole run as entries: the run object, then its points cut at each mark (an epoch
     after its last point, its eval after it, an lr change before the first point trained
     with it) with the mark there, then the run object again (its status now). From a hub
     snapshot (live epochs carry `last_seq`) or the trainer's GET /api/runs/{id} (stored
     epochs do not: found from the points' epoch column)."""
-    run_id = info["id"]
+    run_id = info.id
 
     def points_upto(after: int, upto: int) -> Points:
         columns = {name: points[name][after:upto] for name in POINT_COLUMNS}
@@ -63,14 +58,13 @@ def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]
         return last if last is not None else sum(1 for e in points["epoch"] if e <= epoch["epoch"])
 
     marks: list[tuple[int, int, Message]] = [
-        (epoch_end(e), 0, Epoch(run_id, **{**e, "last_seq": epoch_end(e)}))
-        for e in info.get("epochs", [])
+        (epoch_end(e), 0, Epoch(run_id, **{**e, "last_seq": epoch_end(e)})) for e in info.epochs
     ]
-    if info.get("eval"):
-        marks.append((info["eval"]["last_seq"], 1, Eval(run_id, **info["eval"])))
-    for change in info.get("lr_changes", []):
+    if info.eval:
+        marks.append((info.eval["last_seq"], 1, Eval(run_id, **info.eval)))
+    for change in info.lr_changes:
         marks.append((change["seq"] - 1, 2, Lr(run_id, **change)))
-    yield info_message(info)
+    yield Info(run_id, info)
     done = 0
     for at, _, mark in sorted(marks, key=lambda mark: mark[:2]):
         if at > done:
@@ -79,7 +73,7 @@ def run_entries(info: Row, points: Columns, created: float) -> Iterator[Message]
         yield mark
     if done < len(points["seq"]):
         yield points_upto(done, len(points["seq"]))
-    yield info_message(info)
+    yield Info(run_id, info)
 
 
 @contextlib.asynccontextmanager

@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import Any
 
 from . import replay
@@ -9,14 +10,8 @@ from .store import Store
 from .stream.columns import Columns, Row
 from .stream.hub import Hub
 from .stream.rations import DEFAULT_WEIGHTS_BUDGET
-from .stream.rows import (
-    epoch_row,
-    lr_row,
-    message_fields,
-    point_columns,
-    started_fields,
-    store_report,
-)
+from .stream.rows import started_fields, store_report
+from .stream.run import RunInfo
 from .stream.runlog import RunLog
 from .supervisor import Supervisor, WorkerState, WorkerUnavailable
 from .training.config import TrainConfig
@@ -66,7 +61,10 @@ class RunManager:
         self.store = store
         # Snapshots carry the server's status; phones share the weights budget (bytes/s).
         self.hub = Hub(self.server_status, weights_budget)
-        self.supervisor = Supervisor(options, self.persist, self.apply, self.worker_died)
+        # A worker's points and epochs go straight to the stream; its lifecycle comes here.
+        self.supervisor = Supervisor(
+            options, self.persist, self.apply, self.hub.take, self.worker_died
+        )
         self.active: RunLog | None = None
         # The task playing the active run when it is a replay (no worker involved).
         self._replay: asyncio.Task[None] | None = None
@@ -77,7 +75,7 @@ class RunManager:
 
     # Commands from the API (event loop).
 
-    def start_run(self, config: TrainConfig) -> Row:
+    def start_run(self, config: TrainConfig) -> RunInfo:
         """Create a run and hand it to the worker; no await, so two clicks cannot both win."""
         if self.active is not None:
             raise RunActive(self.active.id)
@@ -87,18 +85,17 @@ class RunManager:
             "device_name": ready.device_name if ready else "",
             "torch_version": ready.torch_version if ready else "",
         }
-        info = self.store.create_run(config.name, config.model_dump(), device)
+        info = RunInfo.from_row(self.store.create_run(config.name, config.model_dump(), device))
         try:
-            self.supervisor.send(Train(info["id"], config.model_dump()))
+            self.supervisor.send(Train(info.id, config.model_dump()))
         except WorkerUnavailable as error:
-            self.store.update_run(info["id"], status="failed", reason=str(error))
+            self.store.update_run(info.id, status="failed", reason=str(error))
             raise
-        info["epochs"] = []
         self.active = RunLog(info)
         self.hub.set_run(self.active)
         return info
 
-    def start_replay(self, run_id: int, speed: float, name: str | None) -> Row:
+    def start_replay(self, run_id: int, speed: float, name: str | None) -> RunInfo:
         """Stream a stored run again as a new run, played here (no worker): see
         server/replay.py. No await, as in start_run, so two clicks cannot both win."""
         if self.active is not None:
@@ -111,13 +108,12 @@ class RunManager:
         # The recording's device, not this server's: a GPU rehearsal still says its GPU.
         device = {key: original[key] for key in ("device", "device_name", "torch_version")}
         name = name or f"replay of {original['name'] or f'run {run_id}'}"
-        info = self.store.create_run(name, original["config"], device)
-        fields = {"replay_of": run_id, "replay_speed": speed}
-        self.store.update_run(info["id"], **fields)
-        info.update(fields, epochs=[])
+        created = RunInfo.from_row(self.store.create_run(name, original["config"], device))
+        self.store.update_run(created.id, replay_of=run_id, replay_speed=speed)
+        info = replace(created, replay_of=run_id, replay_speed=speed)
         self.active = RunLog(info)
         self.hub.set_run(self.active)
-        playing = self._play(original, info["id"], speed)
+        playing = self._play(original, info.id, speed)
         self._replay = asyncio.get_running_loop().create_task(playing)
         return info
 
@@ -137,12 +133,8 @@ class RunManager:
 
     def _recorded(self, run_id: int) -> tuple[Columns, list[Row], list[Row], list[Row]]:
         store = self.store
-        return (
-            store.points(run_id),
-            store.epochs(run_id),
-            store.lr_changes(run_id),
-            store.evals(run_id),
-        )
+        points, epochs = store.points(run_id), store.epochs(run_id)
+        return points, epochs, store.lr_changes(run_id), store.evals(run_id)
 
     def _deliver(self, message: Report) -> None:
         """A message made in this process, down the path a worker's takes."""
@@ -154,7 +146,7 @@ class RunManager:
         self._replay.cancel()  # it is between two messages: it sends no other
         self._deliver(Ended(run_id, "stopped", reason))
 
-    def stop_run(self, run_id: int) -> Row:
+    def stop_run(self, run_id: int) -> RunInfo:
         log = self.active
         if log is None or log.id != run_id:
             raise RunNotActive(f"run {run_id} is not active")
@@ -165,7 +157,7 @@ class RunManager:
         self._enforce_stop(run_id, "stopped by the presenter", STOP_GRACE_SECONDS)
         return log.info
 
-    def set_lr(self, run_id: int, lr: float) -> Row:
+    def set_lr(self, run_id: int, lr: float) -> RunInfo:
         """Train the active run with `lr` from its next batch on (the worker says when)."""
         if self.active is None or self.active.id != run_id:
             raise RunNotActive(f"run {run_id} is not active")
@@ -208,24 +200,16 @@ class RunManager:
         if log is None or getattr(message, "run", None) != log.id:
             return
         match message:
-            case Points(created=created):
-                log.append(point_columns(message), created)
-            case Epoch():
-                log.add_epoch(epoch_row(message))
-            case Eval():
-                log.add_eval(message_fields(message))
-            case LrChanged():
-                log.add_lr(lr_row(message))
-            case Weights():
-                log.set_weights(message_fields(message))
+            case Points() | Epoch() | Eval() | LrChanged() | Weights():  # a replay's
+                self.hub.take(message)
+                return
             case Started():
-                log.info.update(started_fields(message))
+                log.set_info(replace(log.info, **started_fields(message)))
                 cap = self.supervisor.options.max_run_seconds
                 reason = f"time limit of {cap:g} s reached"
                 self._enforce_stop(log.id, reason, cap + STOP_GRACE_SECONDS)
             case Ended(status=status, reason=reason, unpaced_s=unpaced_s):
-                log.info["unpaced_s"] = unpaced_s
-                self._end(log, status, reason)
+                self._end(log, status, reason, unpaced_s)
                 return
         self.hub.publish()
 
@@ -236,11 +220,13 @@ class RunManager:
             self._end(log, "failed", reason)
         self.hub.publish()
 
-    def _end(self, log: RunLog, status: RunStatus, reason: str | None) -> None:
+    def _end(
+        self, log: RunLog, status: RunStatus, reason: str | None, unpaced_s: float | None = None
+    ) -> None:
         finished_at = time.time()
-        started_at = log.info.get("started_at") or finished_at
-        wall_s = round(finished_at - started_at, 3)
-        log.info.update(status=status, reason=reason, finished_at=finished_at, wall_s=wall_s)
+        wall_s = round(finished_at - (log.info.started_at or finished_at), 3)
+        ended = replace(log.info, status=status, reason=reason, finished_at=finished_at)
+        log.set_info(replace(ended, wall_s=wall_s, unpaced_s=unpaced_s))
         self.active = None
         self._replay = None
         self.hub.publish()

@@ -15,7 +15,22 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Literal
 
 from .training.entry import run_worker
-from .training.protocol import Command, Demo, Fatal, Quit, Ready, Reply, Report, WorkerOptions
+from .training.protocol import (
+    Command,
+    Demo,
+    Epoch,
+    Eval,
+    Fatal,
+    LrChanged,
+    Points,
+    Progress,
+    Quit,
+    Ready,
+    Reply,
+    Report,
+    Weights,
+    WorkerOptions,
+)
 
 WorkerState = Literal["starting", "ready", "restarting", "stopped"]
 
@@ -36,6 +51,7 @@ class Supervisor:
         options: WorkerOptions,
         persist: Callable[[Report], None],
         apply: Callable[[Report], None],
+        progress: Callable[[Progress], None],
         on_exit: Callable[[str], None],
     ) -> None:
         self.options = options
@@ -43,6 +59,7 @@ class Supervisor:
         self.ready: Ready | None = None  # what the last worker said of itself when warm
         self.last_error: str | None = None
         self._persist, self._apply, self._on_exit = persist, apply, on_exit
+        self._progress = progress  # the run's points and epochs: to the stream as they are
         self._context = multiprocessing.get_context("spawn")  # fork and CUDA do not mix
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
@@ -113,6 +130,9 @@ class Supervisor:
                         future.set_result(result or {})
                     else:
                         future.set_exception(DemoFailed(error))
+            case Points() | Epoch() | Eval() | LrChanged() | Weights():
+                self._progress(message)
+                return
         self._apply(message)
 
     def _exited(self, process: BaseProcess, reason: str) -> None:

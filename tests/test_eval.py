@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from loopcast.stream.cursor import Cursor
 from loopcast.stream.hub import Hub
 from loopcast.stream.rations import EVAL_BYTES_PER_SECOND
+from loopcast.stream.run import RunInfo
 from loopcast.stream.runlog import RunLog
 from loopcast.training import demos
 from loopcast.training.standin import made_up_eval
@@ -59,7 +60,7 @@ def test_a_phone_gets_the_newest_eval_when_its_bytes_have_accrued() -> None:
 
     async def scenario() -> None:
         hub = Hub(lambda: {})
-        log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
+        log = RunLog(RunInfo(id=1, status="running"))
         hub.set_run(log)
         sent: list[tuple[float, dict[str, Any]]] = []
         an_eval = asyncio.Event()
@@ -97,7 +98,7 @@ def test_a_phone_gets_the_newest_eval_when_its_bytes_have_accrued() -> None:
 
 def test_a_phone_joining_an_ended_run_gets_its_newest_eval_in_the_snapshot() -> None:
     hub = Hub(lambda: {})
-    log = RunLog({"id": 1, "status": "finished", "reason": None, "epochs": []})
+    log = RunLog(RunInfo(id=1, status="finished"))
     row = {"test_images": 10, "sampled": 10, "confusion": [[1]], "mistakes": []}
     log.add_eval({"epoch": 1, **row})
     hub.set_run(log)

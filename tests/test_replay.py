@@ -263,8 +263,7 @@ def test_a_replay_that_fails_ends_failed_and_frees_the_slot(
         info = manager.start_replay(run_id, 1.0, None)
         await asyncio.wait(asyncio.all_tasks() - {asyncio.current_task()})  # the replay's
         assert manager.active is None
-        replay_id: int = info["id"]
-        return replay_id
+        return info.id
 
     failed = store.get_run(asyncio.run(replay_to_the_end()))
     assert failed is not None and failed["status"] == "failed"

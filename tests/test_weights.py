@@ -20,6 +20,7 @@ from loopcast.data.paths import default_data_dir
 from loopcast.stream.cursor import Cursor
 from loopcast.stream.hub import Hub
 from loopcast.stream.rations import MIN_WEIGHTS_INTERVAL
+from loopcast.stream.run import RunInfo
 from loopcast.stream.runlog import RunLog
 from loopcast.training.weights import decode_layer, encode_layer
 from support.live import LiveServer
@@ -156,7 +157,7 @@ MODEL = {"epoch": 1, "model": "mlp", "dataset": "mnist", "mean": 0.1307, "std": 
 
 def test_weights_are_encoded_once_and_rationed_per_phone() -> None:
     hub = Hub(lambda: {}, weights_budget=1_000)  # bytes/s: a tiny budget
-    log = RunLog({"id": 1, "status": "running", "reason": None, "epochs": []})
+    log = RunLog(RunInfo(id=1, status="running"))
     hub.set_run(log)
     deck, pad, phone = Cursor(), Cursor("envelope", weights=True), Cursor("envelope")
     for cursor in (deck, pad, phone):

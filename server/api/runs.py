@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from ..data.availability import unavailable_reason
 from ..runs import NothingToReplay, RunActive, RunNotActive, RunNotFound
 from ..stream.columns import POINT_COLUMNS, Row
+from ..stream.run import RunInfo
 from ..supervisor import WorkerUnavailable
 from ..training.config import TrainConfig
 from .deps import (
@@ -41,7 +42,7 @@ async def start_run(
         bad = {"loc": ["body", "dataset"], "msg": reason, "type": "dataset_unavailable"}
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [bad])
     try:
-        return manager.start_run(config)
+        return manager.start_run(config).row()
     except RunActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:
@@ -60,7 +61,7 @@ async def replay_run(run_id: RunId, manager: Manager, body: ReplayRequest | None
     `speed`, played by the server (no worker needed)."""
     request = body or ReplayRequest()
     try:
-        return manager.start_replay(run_id, request.speed, request.name)
+        return manager.start_replay(run_id, request.speed, request.name).row()
     except RunActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except RunNotFound as error:
@@ -94,11 +95,11 @@ async def set_lr(run_id: RunId, body: LrRequest, manager: Manager) -> Row:
     return _on_the_active_run(lambda: manager.set_lr(run_id, body.lr))
 
 
-def _on_the_active_run(command: Callable[[], Row]) -> Row:
+def _on_the_active_run(command: Callable[[], RunInfo]) -> Row:
     """A command to the active run: 409 when the run is not active, 503 when the worker
     died a moment ago (its run ends as failed)."""
     try:
-        return command()
+        return command().row()
     except RunNotActive as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except WorkerUnavailable as error:

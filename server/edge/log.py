@@ -7,7 +7,7 @@ then serves it as the trainer's Hub serves its own: the same messages, the same 
 """
 
 import logging
-from typing import Any, get_args
+from dataclasses import replace
 
 from ..stream.columns import POINT_COLUMNS
 from ..stream.hub import Hub
@@ -23,13 +23,10 @@ from ..stream.messages import (
     Weights,
     parse,
 )
+from ..stream.run import RunInfo
 from ..stream.runlog import RunLog
-from ..training.protocol import RunStatus
 
 log = logging.getLogger("loopcast.edge")
-# What a RunLog keeps in its run object itself, from the entries of each.
-LOG_KEEPS = ("epochs", "last_seq", "lr_changes", "eval")
-STATUSES = get_args(RunStatus)
 
 
 def _require(condition: bool, what: str) -> None:
@@ -78,7 +75,7 @@ class EdgeLog:
                     run.add_epoch(message.row("last_seq"))
                     self.hub.publish()
             case Eval():
-                if message.row() != run.info["eval"]:
+                if message.row() != run.eval:
                     run.add_eval(message.row("last_seq"))
                     self.hub.publish()
             case Lr(seq=seq):
@@ -99,15 +96,14 @@ class EdgeLog:
             self._unknown.add(kind)
             log.warning("entries of type %r are not served by this edge: upgrade it", kind)
 
-    def _info(self, info: dict[str, Any]) -> None:
-        """The run object but what the RunLog keeps itself (from entries of their own)."""
+    def _info(self, info: RunInfo) -> None:
+        """The run object but what the RunLog keeps itself (its epochs, lr changes and
+        eval: from entries of their own)."""
         run = self.hub.log
-        _require(isinstance(info["id"], int) and info["status"] in STATUSES, "a run's id, status")
-        fields = {name: value for name, value in info.items() if name not in LOG_KEEPS}
-        if run is None or info["id"] > run.id:
-            self.hub.set_run(RunLog(fields))
-        elif info["id"] == run.id:
-            run.info.update(fields)
+        if run is None or info.id > run.id:
+            self.hub.set_run(RunLog(replace(info, epochs=(), lr_changes=(), eval=None)))
+        elif info.id == run.id:
+            run.set_info(info)
             self.hub.publish()
 
     def _append(self, run: RunLog, message: Points) -> None:

@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from ..redislog import BACKOFF_FIRST, BACKOFF_MOST, RUNS, SERVER, SLIDES, run_entries, run_key
 from ..stream.hub import Hub
+from ..stream.run import RunInfo
 from .log import EdgeLog, Gap
 from .trainer import Trainer
 
@@ -103,7 +104,8 @@ class Reader:
             log.warning("run %s is not in Redis, and the trainer did not answer: %s", run_id, error)
             return
         if details is not None:
-            for message in run_entries(details, details.pop("points"), time.time()):
+            points = details.pop("points")
+            for message in run_entries(RunInfo.from_row(details), points, time.time()):
                 self.edge.apply(message)
 
     async def _follow(self) -> None:

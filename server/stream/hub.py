@@ -20,9 +20,10 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
-from ..training.protocol import ACTIVE
+from ..training.protocol import ACTIVE, Progress
 from .cursor import Cursor
 from .envelope import empty_buckets
 from .messages import (
@@ -135,6 +136,14 @@ class Hub:
         self._woken_seq = 0  # none of its points sent yet
         self.publish()
 
+    def take(self, report: Progress) -> None:
+        """A worker's report, from the pipe's reader: to the live run's, unless it ended."""
+        log = self.log
+        if log is None or report.run != log.id or log.status not in ACTIVE:
+            return
+        log.take(report)
+        self.publish()
+
     def set_slide(self, page: int, panel: str | None) -> None:
         self.slide = {"page": page, "panel": panel}
         self._slide_version += 1
@@ -162,7 +171,7 @@ class Hub:
         info, rationed = (log.info if log else None), False
         if log is not None and cursor.detail == "envelope" and log.status in ACTIVE:
             # A phone joining a running run gets its newest eval when that is due, not here.
-            info, rationed = {**log.info, "eval": None}, True
+            info, rationed = replace(log.info, eval=None), True
             cursor.eval_since = time.monotonic()
         server = self._server_status()
         message = Snapshot(self.run_id, cursor.detail, info, since, server, self.slide, history)
@@ -205,8 +214,8 @@ class Hub:
             # An ended run's times, so no viewer asks the API for them (a paced run's
             # caption): null while it runs.
             info = log.info
-            times = info.get("wall_s"), info.get("unpaced_s")
-            messages.append(encode(Status(log.id, log.status, info.get("reason"), *times)))
+            times = info.wall_s, info.unpaced_s
+            messages.append(encode(Status(log.id, log.status, info.reason, *times)))
         if cursor.slide_version != self._slide_version:
             cursor.slide_version = self._slide_version
             assert self.slide is not None  # a version is a slide set

@@ -11,15 +11,25 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from ..training.protocol import RunStatus
 from .columns import Columns, Row
+from .run import RunInfo
+
+# What an info entry leaves out of the run object: entries of their own.
+INFO_LEAVES = ("epochs", "last_seq")
 
 # "full": every point; "envelope": buckets, bounded in bytes whatever the run's speed.
 Detail = Literal["full", "envelope"]
 DETAILS: tuple[Detail, ...] = ("full", "envelope")
 
 
+def _run_object(value: object) -> Row:
+    if isinstance(value, RunInfo):
+        return value.row()
+    raise TypeError(f"a {type(value).__name__} is not a message field")
+
+
 def dumps(value: object) -> str:
     # allow_nan=False: a NaN would be invalid JSON in the browser; the worker sends null.
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return json.dumps(value, separators=(",", ":"), allow_nan=False, default=_run_object)
 
 
 @dataclass(frozen=True)
@@ -146,11 +156,15 @@ class Viewers(Kind):
 
 @dataclass(frozen=True)
 class Info(Kind):
-    """The run object, in Redis only: edges take the run from it."""
+    """The run object, in Redis only: edges take the run from it. Its epochs and points
+    are entries of their own."""
 
     kind = "info"
     run: int
-    info: Row
+    info: RunInfo
+
+    def text(self) -> str:
+        return dumps({"type": self.kind, "run": self.run, "info": self.info.row(*INFO_LEAVES)})
 
 
 @dataclass(frozen=True)
@@ -190,7 +204,7 @@ class Snapshot(Kind):
     kind = "snapshot"
     run: int | None
     detail: Detail
-    info: Row | None  # the run object
+    info: RunInfo | None
     since: int
     server: Row  # the server's status
     slide: Row | None  # {"page", "panel"}
@@ -246,4 +260,8 @@ def parse(text: str) -> Sent | Pong | Error:
     missing = [name for name in names if name not in value]
     if missing:
         raise ValueError(f"a {kind} message without {', '.join(missing)}")
+    if cls is Info:
+        if not isinstance(value["info"], dict):
+            raise ValueError("an info message whose info is not a run object")
+        return Info(value["run"], RunInfo.from_row(value["info"]))
     return cls(**{name: value[name] for name in names})

@@ -9,10 +9,12 @@ import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from math import ceil
 from typing import Generic, TypeVar
 
-from ..training.protocol import RunStatus
+from ..training import protocol
+from ..training.protocol import Progress, RunStatus
 from .columns import POINT_COLUMNS, Columns, Row
 from .envelope import SNAPSHOT_BUCKETS, summarise
 from .messages import (
@@ -27,6 +29,8 @@ from .messages import (
     Weights,
     encode,
 )
+from .rows import epoch_row, lr_row, message_fields, point_columns
+from .run import RunInfo
 
 # Encoded live messages kept (small: one tick's points each), and snapshot histories
 # (up to ~2 MB each for a 50-epoch run at full detail; a crowd mostly shares one).
@@ -54,12 +58,14 @@ class EncodedCache(Generic[T]):
 
 
 class RunLog:
-    def __init__(self, info: Row) -> None:
-        self.info = info
+    def __init__(self, info: RunInfo) -> None:
+        # The run object but what this log holds itself (its points, epochs, lr changes
+        # and newest eval): `info` puts the two together.
+        self._info = info
         self.columns: Columns = {name: [] for name in POINT_COLUMNS}
         # Each epoch result carries `last_seq`, the last point of its epoch, so a viewer
         # that is behind receives points and epochs in the order they happened.
-        self.epochs: list[Row] = list(info.get("epochs", []))
+        self.epochs: list[Row] = list(info.epochs)
         # Encoded once for every viewer.
         self.epoch_messages = [encode(Epoch(self.id, **e)) for e in self.epochs]
         # What happens between two points, in order, each with the last point before it
@@ -68,9 +74,9 @@ class RunLog:
         self.marks: list[tuple[int, Encoded[Message]]] = [
             (e["last_seq"], text) for e, text in zip(self.epochs, self.epoch_messages, strict=True)
         ]
-        self.info["lr_changes"] = self.lr_changes = list(info.get("lr_changes", []))
+        self.lr_changes = list(info.lr_changes)
         self.lr_messages = [encode(Lr(self.id, **c)) for c in self.lr_changes]
-        self.info.setdefault("eval", None)
+        self.eval: Row | None = info.eval
         self.evals = 0  # how many epochs' evals came: a viewer compares with what it was sent
         self.eval_message: Encoded[Message] | None = None
         # The newest weights message (one kept: ~107 KB for the mlp), and how many came.
@@ -84,18 +90,47 @@ class RunLog:
         self._histories: EncodedCache[Encoded[Columns]] = EncodedCache(HISTORIES_KEPT)
 
     @property
+    def info(self) -> RunInfo:
+        """The run object as it is now."""
+        return replace(
+            self._info,
+            last_seq=self.last_seq,
+            epochs=tuple(self.epochs),
+            lr_changes=tuple(self.lr_changes),
+            eval=self.eval,
+        )
+
+    def set_info(self, info: RunInfo) -> None:
+        """The run object changed (started, ended): all but what this log holds itself."""
+        if info.id != self.id:
+            raise ValueError(f"run {info.id}'s object given to run {self.id}'s log")
+        self._info = info
+
+    @property
     def id(self) -> int:
-        run_id: int = self.info["id"]
-        return run_id
+        return self._info.id
 
     @property
     def status(self) -> RunStatus:
-        status: RunStatus = self.info["status"]
-        return status
+        return self._info.status
 
     @property
     def last_seq(self) -> int:
         return len(self.columns["seq"])
+
+    def take(self, report: Progress) -> None:
+        """A worker's report on this run, as the stream keeps it."""
+        match report:
+            case protocol.Points(created=created):
+                self.append(point_columns(report), created)
+            case protocol.Epoch():
+                self.add_epoch(epoch_row(report))
+            case protocol.Eval():
+                self.add_eval(message_fields(report))
+            case protocol.LrChanged():
+                self.add_lr(lr_row(report))
+            case protocol.Weights():
+                self.set_weights(message_fields(report))
 
     def append(self, columns: Columns, created: float | None = None) -> None:
         """Add one tick's points; `created` is the worker's wall clock when it read them."""
@@ -106,19 +141,16 @@ class RunLog:
         self._tick_created.append(time.time() if created is None else created)
         for name in POINT_COLUMNS:
             self.columns[name].extend(columns[name])
-        self.info["last_seq"] = self.last_seq
 
     def add_epoch(self, epoch: Row) -> None:
         self.epochs.append({**epoch, "last_seq": self.last_seq})
-        self.info["epochs"] = self.epochs
         self.epoch_messages.append(encode(Epoch(self.id, **self.epochs[-1])))
         self.marks.append((self.last_seq, self.epoch_messages[-1]))
 
     def add_eval(self, evaluation: Row) -> None:
         """The epoch's eval, right after its epoch."""
-        row = {**evaluation, "last_seq": self.last_seq}
-        self.info["eval"] = row
-        self.eval_message = encode(Eval(self.id, **row))
+        self.eval = {**evaluation, "last_seq": self.last_seq}
+        self.eval_message = encode(Eval(self.id, **self.eval))
         self.evals += 1
         self.marks.append((self.last_seq, self.eval_message))
 
@@ -159,7 +191,7 @@ class RunLog:
         """How many buckets points after..upto make in a snapshot: the run's planned steps
         in SNAPSHOT_BUCKETS, so that the grid is as fine early in a run as at its end (a
         new run's first 300 points are 50 buckets, not 300 of one point each)."""
-        planned = max(self.info.get("total_steps") or 0, upto, 1)
+        planned = max(self._info.total_steps or 0, upto, 1)
         width = ceil(planned / SNAPSHOT_BUCKETS)
         return max(1, ceil((upto - after) / width))
 

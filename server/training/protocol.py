@@ -165,6 +165,8 @@ class Fatal:
 
 
 Report = Ready | Started | Points | Epoch | Eval | Weights | LrChanged | Ended | Reply | Fatal
+# What a run's log takes as it is (server/stream/runlog.py): the rest is the lifecycle.
+Progress = Points | Epoch | Eval | LrChanged | Weights
 
 
 @dataclass(frozen=True)

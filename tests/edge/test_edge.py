@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from loopcast.publisher import Publisher
 from loopcast.redislog import run_key
 from loopcast.stream.hub import Hub
+from loopcast.stream.run import RunInfo
 from loopcast.stream.runlog import RunLog
 from support.edges import LiveEdge, RedisServer
 from support.live import LiveServer, Viewer
@@ -149,7 +150,7 @@ def test_a_duplicate_publish_is_refused(redis_server: RedisServer) -> None:
         redis = Redis.from_url(redis_server.url, decode_responses=True)
         hub = Hub(lambda: {})
         info = {"id": 7, "status": "running", "total_steps": 100, "epochs": []}
-        log = RunLog(info)
+        log = RunLog(RunInfo.from_row(info))
         log.append(columns(1, 30))
         hub.set_run(log)
 

@@ -13,6 +13,7 @@ from loopcast.redislog import run_entries
 from loopcast.stream.cursor import Cursor
 from loopcast.stream.hub import Hub
 from loopcast.stream.messages import encode
+from loopcast.stream.run import RunInfo
 
 INFO = {"id": 3, "status": "running", "total_steps": 40, "name": "", "epochs": []}
 
@@ -44,7 +45,7 @@ def a_run() -> list[str]:
         for e in (1, 2)
     ]
     info = {**INFO, "status": "finished", "epochs": epochs}
-    return [encode(m) for m in run_entries(info, points(1, 40), 1.0)]
+    return [encode(m) for m in run_entries(RunInfo.from_row(info), points(1, 40), 1.0)]
 
 
 def served(hub: Hub) -> list[str]:

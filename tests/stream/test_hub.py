@@ -6,13 +6,16 @@ sleeps keep their order and their times however busy the machine is.
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from loopcast.stream.cursor import Cursor
 from loopcast.stream.hub import Hub
+from loopcast.stream.run import RunInfo
 from loopcast.stream.runlog import RunLog
+from loopcast.training.protocol import Points
 from support.virtualtime import run as virtual_run
 
 # An epoch's speed and time: its figures are what these tests look at.
@@ -20,7 +23,7 @@ TIMES = {"samples_per_s": 1000.0, "t": 1.0}
 
 
 def new_log(run_id: int = 1) -> RunLog:
-    return RunLog({"id": run_id, "status": "queued", "reason": None, "epochs": []})
+    return RunLog(RunInfo(id=run_id, status="queued"))
 
 
 def points(first: int, count: int) -> dict[str, list[Any]]:
@@ -49,11 +52,11 @@ def test_a_cursor_behind_gets_points_then_epoch_then_status(hub: Hub) -> None:
     hub.set_run(log)
     cursor = Cursor()
     assert json.loads(hub.pending(cursor)[0])["type"] == "snapshot"
-    log.info["status"] = "running"
+    log.set_info(replace(log.info, status="running"))
     log.append(points(1, 10))
     log.add_epoch({"epoch": 1, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
     log.append(points(11, 5))
-    log.info["status"] = "finished"
+    log.set_info(replace(log.info, status="finished"))
     kinds = [(m["type"], m.get("seq", [None])[-1]) for m in decode(hub.pending(cursor))]
     assert kinds == [("points", 10), ("epoch", None), ("points", 15), ("status", None)]
     assert hub.pending(cursor) == []
@@ -231,7 +234,7 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
     hub.set_run(log)
     cursor = Cursor(detail="envelope")
     assert "buckets" in json.loads(hub.pending(cursor)[0])
-    log.info["status"] = "running"
+    log.set_info(replace(log.info, status="running"))
     for epoch in (1, 2, 3):  # a GPU: three epochs between two wakes
         log.append(points(log.last_seq + 1, 10))
         log.add_epoch({"epoch": epoch, "train_loss": 1.0, "val_loss": 0.9, "val_acc": 0.8, **TIMES})
@@ -245,7 +248,8 @@ def test_an_envelope_wake_is_one_bucket_and_the_newest_epoch(hub: Hub) -> None:
 
 def test_an_envelope_snapshot_keeps_the_run_s_grid_early_and_late(hub: Hub) -> None:
     log = new_log()
-    log.info.update(status="running", total_steps=10_000)  # 20 points a bucket at the end
+    # 20 points a bucket at the end
+    log.set_info(replace(log.info, status="running", total_steps=10_000))
     hub.set_run(log)
     log.append(points(1, 300))
     early = json.loads(hub.snapshot(Cursor(detail="envelope"), since=0))["buckets"]
@@ -253,3 +257,21 @@ def test_an_envelope_snapshot_keeps_the_run_s_grid_early_and_late(hub: Hub) -> N
     log.append(points(301, 9_700))
     late = json.loads(hub.snapshot(Cursor(detail="envelope"), since=0))["buckets"]
     assert len(late["first_seq"]) == 500 and late["last_seq"][-1] == 10_000
+
+
+def test_a_worker_s_reports_go_to_the_live_run_only_while_it_runs(hub: Hub) -> None:
+    """The supervisor hands points straight to the hub: another run's, or any after the
+    run ended (a worker killed at the time cap may have sent some), are left out."""
+    log = new_log(run_id=2)
+    hub.set_run(log)
+
+    def report(run: int, first: int) -> Points:
+        steps = [first, first + 1]
+        return Points(run, steps, [1, 1], [float("nan"), 0.5], [0.1, 0.2], [0.01, 0.02], 1.0)
+
+    hub.take(report(2, 1))
+    hub.take(report(1, 3))  # an older run's
+    assert log.columns["seq"] == [1, 2] and log.columns["loss"] == [None, 0.5]
+    log.set_info(replace(log.info, status="stopped"))
+    hub.take(report(2, 3))
+    assert log.last_seq == 2

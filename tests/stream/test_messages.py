@@ -23,6 +23,7 @@ from loopcast.stream.messages import (
     encode,
     parse,
 )
+from loopcast.stream.run import RunInfo
 from support.live import REPO
 
 TYPES = REPO / "static" / "js" / "messages.d.ts"
@@ -68,7 +69,7 @@ def test_an_encoded_message_keeps_its_message_and_parses_back() -> None:
         Epoch(3, 1, 0.3, None, 0.9, 1000.0, 4.2, 938),
         Lr(3, 1501, 0.5),
         Slide(None, 4, "mnist"),
-        Info(3, {"id": 3, "status": "running"}),
+        Info(3, RunInfo(id=3, status="running")),
     ]
     for message in messages:
         text = encode(message)
