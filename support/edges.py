@@ -54,6 +54,7 @@ class LiveEdge(LiveServer):
     """`loopcast edge` in a subprocess; `LiveServer`'s helpers work on it (no presenter)."""
 
     command = "edge"
+    announces = "loopcast edge:"
 
     def __init__(self, data_dir: Path, workdir: Path, redis_url: str, **env: str) -> None:
         super().__init__(data_dir, workdir, LOOPCAST_REDIS=redis_url, **env)

@@ -28,6 +28,9 @@ def free_port() -> int:
 
 class LiveServer:
     command = "serve"  # the `loopcast` subcommand it runs
+    # What it prints once it serves (loopcast.cli): `serve` prints its URLs a poll after the
+    # worker is warm, so a test that reads the log must not start before that line.
+    announces = "loopcast audience:"
 
     def __init__(
         self, data_dir: Path, workdir: Path, flags: Sequence[str] = (), **env: str
@@ -84,7 +87,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited {self.process.returncode}:\n{self.log()}")
             try:
-                if self.http.get("/healthz").status_code == 200:
+                if self.http.get("/healthz").status_code == 200 and self.announces in self.log():
                     return
             except httpx.TransportError:
                 pass

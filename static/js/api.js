@@ -7,7 +7,7 @@ const KEY = 'loopcast-token'
 // another (the addon's `loopcast: { url }` headmatter). Set once, before the first request.
 let server = ''
 
-/** @param {string | null} url an http(s) origin such as http://localhost:8000; null: this page's */
+/** @param {string | null} url an http(s) origin, such as loopcast's on another port; null: this page's */
 export function setServer(url) {
   server = url ? new URL(url).origin : ''
 }
