@@ -10,7 +10,6 @@ from .store import Store
 from .stream.columns import Columns, Row
 from .stream.hub import Hub
 from .stream.rations import DEFAULT_WEIGHTS_BUDGET
-from .stream.rows import started_fields, store_report
 from .stream.run import RunInfo
 from .stream.runlog import RunLog
 from .supervisor import Supervisor, WorkerState, WorkerUnavailable
@@ -61,10 +60,9 @@ class RunManager:
         self.store = store
         # Snapshots carry the server's status; phones share the weights budget (bytes/s).
         self.hub = Hub(self.server_status, weights_budget)
-        # A worker's points and epochs go straight to the stream; its lifecycle comes here.
-        self.supervisor = Supervisor(
-            options, self.persist, self.apply, self.hub.take, self.worker_died
-        )
+        # Every worker message is stored first; a run's points and epochs then go straight
+        # to its log (`Supervisor.train`), its lifecycle comes here.
+        self.supervisor = Supervisor(options, store.add_report, self.apply, self.worker_died)
         self.active: RunLog | None = None
         # The task playing the active run when it is a replay (no worker involved).
         self._replay: asyncio.Task[None] | None = None
@@ -86,13 +84,14 @@ class RunManager:
             "torch_version": ready.torch_version if ready else "",
         }
         info = RunInfo.from_row(self.store.create_run(config.name, config.model_dump(), device))
+        log = RunLog(info, grew=self.hub.publish)
         try:
-            self.supervisor.send(Train(info.id, config.model_dump()))
+            self.supervisor.train(Train(info.id, config.model_dump()), log.take)
         except WorkerUnavailable as error:
             self.store.update_run(info.id, status="failed", reason=str(error))
             raise
-        self.active = RunLog(info)
-        self.hub.set_run(self.active)
+        self.active = log
+        self.hub.set_run(log)
         return info
 
     def start_replay(self, run_id: int, speed: float, name: str | None) -> RunInfo:
@@ -111,7 +110,7 @@ class RunManager:
         created = RunInfo.from_row(self.store.create_run(name, original["config"], device))
         self.store.update_run(created.id, replay_of=run_id, replay_speed=speed)
         info = replace(created, replay_of=run_id, replay_speed=speed)
-        self.active = RunLog(info)
+        self.active = RunLog(info, grew=self.hub.publish)
         self.hub.set_run(self.active)
         playing = self._play(original, info.id, speed)
         self._replay = asyncio.get_running_loop().create_task(playing)
@@ -127,7 +126,7 @@ class RunManager:
         except Exception as error:  # a bug or a full disk: the replay ends, not stuck active
             ended = Ended(run_id, "failed", f"the replay failed: {error}")
             try:
-                self.persist(ended)
+                self.store.add_report(ended)
             finally:  # the disk may still refuse: the slot is freed all the same
                 self.apply(ended)
 
@@ -138,7 +137,7 @@ class RunManager:
 
     def _deliver(self, message: Report) -> None:
         """A message made in this process, down the path a worker's takes."""
-        self.persist(message)
+        self.store.add_report(message)
         self.apply(message)
 
     def _stop_replay(self, run_id: int, reason: str) -> None:
@@ -190,10 +189,7 @@ class RunManager:
         self._end(log, "stopped", reason)
         self.supervisor.kill()
 
-    # Worker messages: `persist` on the reader thread first, then `apply` on the loop.
-
-    def persist(self, message: Report) -> None:
-        store_report(self.store, message)
+    # Worker messages, stored on the reader thread first (`Store.add_report`).
 
     def apply(self, message: Report) -> None:
         log = self.active
@@ -201,10 +197,10 @@ class RunManager:
             return
         match message:
             case Points() | Epoch() | Eval() | LrChanged() | Weights():  # a replay's
-                self.hub.take(message)
+                log.take(message)
                 return
             case Started():
-                log.set_info(replace(log.info, **started_fields(message)))
+                log.set_info(replace(log.info, **message.row()))
                 cap = self.supervisor.options.max_run_seconds
                 reason = f"time limit of {cap:g} s reached"
                 self._enforce_stop(log.id, reason, cap + STOP_GRACE_SECONDS)

@@ -12,70 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .schema import create_tables, rebuild
 from .stream.columns import EPOCH_COLUMNS, POINT_COLUMNS, Columns, Row
+from .training import protocol
 from .training.protocol import ACTIVE
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    config TEXT NOT NULL,
-    device TEXT NOT NULL,
-    device_name TEXT NOT NULL,
-    torch_version TEXT NOT NULL,
-    steps_per_epoch INTEGER,
-    total_steps INTEGER,
-    created_at REAL NOT NULL,
-    started_at REAL,
-    finished_at REAL,
-    unpaced_s REAL
-);
-CREATE TABLE IF NOT EXISTS points (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    seq INTEGER NOT NULL,
-    step INTEGER NOT NULL,
-    epoch INTEGER NOT NULL,
-    loss REAL,  -- null: a diverged step (inf or NaN)
-    acc REAL NOT NULL,
-    t REAL NOT NULL,
-    PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS epochs (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    epoch INTEGER NOT NULL,
-    train_loss REAL,  -- null: diverged
-    val_loss REAL,
-    val_acc REAL NOT NULL,
-    samples_per_s REAL NOT NULL,
-    t REAL NOT NULL,
-    PRIMARY KEY (run_id, epoch)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS evals (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    epoch INTEGER NOT NULL,
-    last_seq INTEGER NOT NULL,
-    body TEXT NOT NULL,  -- JSON: test_images, sampled, confusion, mistakes
-    PRIMARY KEY (run_id, epoch)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS lr_changes (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    seq INTEGER NOT NULL,  -- the first point trained with lr
-    lr REAL NOT NULL,
-    PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
-"""
 
 RUN_COLUMNS = (
     *("id", "name", "status", "reason", "config", "device", "device_name", "torch_version"),
     *("steps_per_epoch", "total_steps", "created_at", "started_at", "finished_at"),
     *("unpaced_s", "replay_of", "replay_speed"),
 )
-# Columns added since the first schema: (name, SQL type), added to an older database.
-ADDED_RUN_COLUMNS = (("unpaced_s", "REAL"), ("replay_of", "INTEGER"), ("replay_speed", "REAL"))
-# Columns that were NOT NULL in the first schema and may now be null (a diverged run).
-NULLABLE_SINCE_FIRST = {"points": "loss", "epochs": "val_loss"}
 
 
 class Store:
@@ -87,15 +33,10 @@ class Store:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            known = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
-            for name, kind in ADDED_RUN_COLUMNS:
-                if name not in known:
-                    self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
-            older = [t for t, c in NULLABLE_SINCE_FIRST.items() if _not_null(self._db, t, c)]
+            older = create_tables(self._db)
         for table in older:
             with self._transaction() as db:
-                _rebuild(db, table)
+                rebuild(db, table)
 
     def close(self) -> None:
         with self._lock:
@@ -135,6 +76,25 @@ class Store:
         names = ", ".join(f"{name}=?" for name in fields)
         with self._lock:
             self._db.execute(f"UPDATE runs SET {names} WHERE id=?", (*fields.values(), run_id))
+
+    def add_report(self, message: protocol.Report) -> None:
+        """A worker's message, written before the stream has it (on the pipe's reader)."""
+        match message:
+            case protocol.Points(run=run):
+                self.add_points(run, message.columns())
+            case protocol.Epoch(run=run):
+                self.add_epoch(run, message.row())
+            case protocol.Eval(run=run):
+                self.add_eval(run, message.row())
+            case protocol.LrChanged(run=run):
+                self.add_lr_change(run, message.row())
+            case protocol.Started(run=run):
+                self.update_run(run, **message.row())
+            case protocol.Ended(run=run, status=status, reason=reason, unpaced_s=unpaced_s):
+                finished_at = time.time()
+                self.update_run(
+                    run, status=status, reason=reason, finished_at=finished_at, unpaced_s=unpaced_s
+                )
 
     def add_points(self, run_id: int, columns: Columns) -> None:
         rows = zip(*(columns[name] for name in POINT_COLUMNS), strict=True)
@@ -280,17 +240,3 @@ def _wall_seconds(run: Row) -> float | None:
     if run["started_at"] is None or run["finished_at"] is None:
         return None
     return round(float(run["finished_at"]) - float(run["started_at"]), 3)
-
-
-def _not_null(db: sqlite3.Connection, table: str, column: str) -> bool:
-    return any(row[1] == column and row[3] for row in db.execute(f"PRAGMA table_info({table})"))
-
-
-def _rebuild(db: sqlite3.Connection, table: str) -> None:
-    """An older database's `table` made again as SCHEMA has it now, rows kept (SQLite
-    cannot drop a NOT NULL); the caller holds it in one transaction."""
-    create = next(part for part in SCHEMA.split(";") if f" {table} (" in part)
-    db.execute(f"ALTER TABLE {table} RENAME TO {table}_before")
-    db.execute(create)
-    db.execute(f"INSERT INTO {table} SELECT * FROM {table}_before")
-    db.execute(f"DROP TABLE {table}_before")

@@ -1,7 +1,8 @@
 """Starts the training worker process, relays its messages, and replaces it if it dies.
 
 A reader thread receives the worker's messages; `persist` runs there (SQLite writes
-stay off the event loop), then `apply` runs on the event loop. When the pipe closes
+stay off the event loop), then, on the event loop, a run's progress goes straight to
+the `progress` its `train` named (the run's log) and the rest to `apply`. When the pipe closes
 because the worker died, `on_exit` runs on the event loop and a fresh worker starts.
 """
 
@@ -28,6 +29,7 @@ from .training.protocol import (
     Ready,
     Reply,
     Report,
+    Train,
     Weights,
     WorkerOptions,
 )
@@ -51,7 +53,6 @@ class Supervisor:
         options: WorkerOptions,
         persist: Callable[[Report], None],
         apply: Callable[[Report], None],
-        progress: Callable[[Progress], None],
         on_exit: Callable[[str], None],
     ) -> None:
         self.options = options
@@ -59,7 +60,8 @@ class Supervisor:
         self.ready: Ready | None = None  # what the last worker said of itself when warm
         self.last_error: str | None = None
         self._persist, self._apply, self._on_exit = persist, apply, on_exit
-        self._progress = progress  # the run's points and epochs: to the stream as they are
+        # The last run's points and epochs: to its log as they are (see `train`).
+        self._progress: Callable[[Progress], None] = lambda report: None
         self._context = multiprocessing.get_context("spawn")  # fork and CUDA do not mix
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
@@ -91,6 +93,12 @@ class Supervisor:
                 self._conn.send(command)
         except OSError as error:  # it died a moment ago; the reader thread will replace it
             raise WorkerUnavailable("the training worker is restarting") from error
+
+    def train(self, command: Train, progress: Callable[[Progress], None]) -> None:
+        """Send a run; its progress (points to weights) goes to `progress` on the event
+        loop, which leaves out any report of an earlier run."""
+        self._progress = progress
+        self.send(command)
 
     async def request(self, name: str, args: dict[str, Any], wait: float) -> dict[str, Any]:
         """Ask the worker for a demo result; answered between ticks when it is training."""

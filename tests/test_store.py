@@ -3,7 +3,8 @@
 import sqlite3
 from pathlib import Path
 
-from loopcast.store import SCHEMA, Store
+from loopcast.schema import SCHEMA
+from loopcast.store import Store
 
 DEVICE = {"device": "cpu", "device_name": "CPU", "torch_version": "2.14.1"}
 POINT = {"seq": [1], "step": [1], "epoch": [1], "acc": [0.5], "t": [0.1]}

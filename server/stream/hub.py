@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from ..training.protocol import ACTIVE, Progress
+from ..training.protocol import ACTIVE
 from .cursor import Cursor
 from .envelope import empty_buckets
 from .messages import (
@@ -134,14 +134,6 @@ class Hub:
     def set_run(self, log: RunLog) -> None:
         self.log = log
         self._woken_seq = 0  # none of its points sent yet
-        self.publish()
-
-    def take(self, report: Progress) -> None:
-        """A worker's report, from the pipe's reader: to the live run's, unless it ended."""
-        log = self.log
-        if log is None or report.run != log.id or log.status not in ACTIVE:
-            return
-        log.take(report)
         self.publish()
 
     def set_slide(self, page: int, panel: str | None) -> None:

@@ -14,7 +14,7 @@ from math import ceil
 from typing import Generic, TypeVar
 
 from ..training import protocol
-from ..training.protocol import Progress, RunStatus
+from ..training.protocol import ACTIVE, Progress, RunStatus
 from .columns import POINT_COLUMNS, Columns, Row
 from .envelope import SNAPSHOT_BUCKETS, summarise
 from .messages import (
@@ -29,7 +29,6 @@ from .messages import (
     Weights,
     encode,
 )
-from .rows import epoch_row, lr_row, message_fields, point_columns
 from .run import RunInfo
 
 # Encoded live messages kept (small: one tick's points each), and snapshot histories
@@ -58,7 +57,9 @@ class EncodedCache(Generic[T]):
 
 
 class RunLog:
-    def __init__(self, info: RunInfo) -> None:
+    def __init__(self, info: RunInfo, grew: Callable[[], None] = lambda: None) -> None:
+        # Called when a worker's report made the log grow: the hub wakes its viewers.
+        self._grew = grew
         # The run object but what this log holds itself (its points, epochs, lr changes
         # and newest eval): `info` puts the two together.
         self._info = info
@@ -119,18 +120,23 @@ class RunLog:
         return len(self.columns["seq"])
 
     def take(self, report: Progress) -> None:
-        """A worker's report on this run, as the stream keeps it."""
+        """A worker's report, straight from the pipe's reader: kept while this run is
+        active. Another run's, or one after the end (a worker killed at the time cap may
+        have sent some), is left out."""
+        if report.run != self.id or self.status not in ACTIVE:
+            return
         match report:
             case protocol.Points(created=created):
-                self.append(point_columns(report), created)
+                self.append(report.columns(), created)
             case protocol.Epoch():
-                self.add_epoch(epoch_row(report))
+                self.add_epoch(report.row())
             case protocol.Eval():
-                self.add_eval(message_fields(report))
+                self.add_eval(report.row())
             case protocol.LrChanged():
-                self.add_lr(lr_row(report))
+                self.add_lr(report.row())
             case protocol.Weights():
-                self.set_weights(message_fields(report))
+                self.set_weights(report.row())
+        self._grew()
 
     def append(self, columns: Columns, created: float | None = None) -> None:
         """Add one tick's points; `created` is the worker's wall clock when it read them."""

@@ -2,8 +2,13 @@
 dataclass per kind of message (the pipe pickles them), and the worker's options. No torch
 here, so the server process never imports it."""
 
+import math
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from ..stream.columns import Columns, Row
 
 # A run's life: queued (sent to the worker), running, then one of the ended states;
 # `interrupted` is a run the server stopped (crash, restart) while it was active.
@@ -20,6 +25,11 @@ def significant(value: float, digits: int = 7) -> float:
     """float32's 7 significant digits by default, as a worker sends its figures: a float64's
     17 would be noise that every viewer is sent (a third of every points message)."""
     return float(f"{value:.{digits}g}")
+
+
+def finite_or_none(value: float | None) -> float | None:
+    # A diverging run (lr too high) gives inf/NaN: sent and stored as null, never as NaN.
+    return value if value is not None and math.isfinite(value) else None
 
 
 # Server to worker.
@@ -59,7 +69,8 @@ class Quit:
 Command = Train | Stop | SetLr | Demo | Quit
 
 
-# Worker to server.
+# Worker to server. A run's progress (Points to Weights) knows its own row: the columns
+# or fields the store writes and the stream sends, the run's id left to them.
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,15 @@ class Started:
     steps_per_epoch: int
     total_steps: int
 
+    def row(self) -> Row:
+        """The run object's fields it sets, stamped now."""
+        return {
+            "status": "running",
+            "started_at": time.time(),
+            "steps_per_epoch": self.steps_per_epoch,
+            "total_steps": self.total_steps,
+        }
+
 
 @dataclass(frozen=True)
 class Points:
@@ -84,10 +104,23 @@ class Points:
     run: int
     step: list[int]
     epoch: list[int]
-    loss: list[float]
+    loss: Sequence[float | None]  # None: a replayed diverged step
     acc: list[float]
     t: list[float]
     created: float  # wall clock when the worker read them: viewers measure delay from it
+
+    def columns(self) -> Columns:
+        """As stored and streamed (POINT_COLUMNS): seq is the global step."""
+        loss = [finite_or_none(value) for value in self.loss]
+        t = [round(value, 4) for value in self.t]
+        return {
+            "seq": self.step,
+            "step": self.step,
+            "epoch": self.epoch,
+            "loss": loss,
+            "acc": self.acc,
+            "t": t,
+        }
 
 
 @dataclass(frozen=True)
@@ -99,6 +132,18 @@ class Epoch:
     val_acc: float
     samples_per_s: float
     t: float
+
+    def row(self) -> Row:
+        """Its figures with float32's digits, as points carry (EPOCH_COLUMNS); a diverged
+        epoch's losses null, as its points'."""
+        return {
+            "epoch": self.epoch,
+            "train_loss": finite_or_none(significant(self.train_loss)),
+            "val_loss": finite_or_none(significant(self.val_loss)),
+            "val_acc": significant(self.val_acc),
+            "samples_per_s": significant(self.samples_per_s),
+            "t": significant(self.t),
+        }
 
 
 # An eval's mistakes: at most MOST_MISTAKES among a fixed sample of SAMPLE_SIZE test images.
@@ -117,6 +162,9 @@ class Eval:
     confusion: list[list[int]]  # confusion[label][predicted]
     mistakes: list[dict[str, Any]]  # {"index", "label", "top3": [[class, prob], ...]}
 
+    def row(self) -> Row:
+        return _fields_but_run(self)
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -132,12 +180,18 @@ class Weights:
     std: float
     layers: list[dict[str, Any]]
 
+    def row(self) -> Row:
+        return _fields_but_run(self)
+
 
 @dataclass(frozen=True)
 class LrChanged:
     run: int
     seq: int  # the first batch trained with `lr`
     lr: float
+
+    def row(self) -> Row:
+        return {"seq": self.seq, "lr": self.lr}
 
 
 @dataclass(frozen=True)
@@ -167,6 +221,10 @@ class Fatal:
 Report = Ready | Started | Points | Epoch | Eval | Weights | LrChanged | Ended | Reply | Fatal
 # What a run's log takes as it is (server/stream/runlog.py): the rest is the lifecycle.
 Progress = Points | Epoch | Eval | LrChanged | Weights
+
+
+def _fields_but_run(message: "Eval | Weights") -> Row:
+    return {name: value for name, value in message.__dict__.items() if name != "run"}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from loopcast.stream.cursor import Cursor
 from loopcast.stream.hub import Hub
 from loopcast.stream.run import RunInfo
 from loopcast.stream.runlog import RunLog
-from loopcast.training.protocol import Points
 from support.virtualtime import run as virtual_run
 
 # An epoch's speed and time: its figures are what these tests look at.
@@ -257,21 +256,3 @@ def test_an_envelope_snapshot_keeps_the_run_s_grid_early_and_late(hub: Hub) -> N
     log.append(points(301, 9_700))
     late = json.loads(hub.snapshot(Cursor(detail="envelope"), since=0))["buckets"]
     assert len(late["first_seq"]) == 500 and late["last_seq"][-1] == 10_000
-
-
-def test_a_worker_s_reports_go_to_the_live_run_only_while_it_runs(hub: Hub) -> None:
-    """The supervisor hands points straight to the hub: another run's, or any after the
-    run ended (a worker killed at the time cap may have sent some), are left out."""
-    log = new_log(run_id=2)
-    hub.set_run(log)
-
-    def report(run: int, first: int) -> Points:
-        steps = [first, first + 1]
-        return Points(run, steps, [1, 1], [float("nan"), 0.5], [0.1, 0.2], [0.01, 0.02], 1.0)
-
-    hub.take(report(2, 1))
-    hub.take(report(1, 3))  # an older run's
-    assert log.columns["seq"] == [1, 2] and log.columns["loss"] == [None, 0.5]
-    log.set_info(replace(log.info, status="stopped"))
-    hub.take(report(2, 3))
-    assert log.last_seq == 2
