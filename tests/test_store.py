@@ -61,7 +61,8 @@ def test_every_worker_report_is_written_where_its_run_is_read_back(tmp_path: Pat
     ]
     for report in reports:
         store.add_report(report)
-    assert store.points(run)["seq"] == [1, 2] and store.points(run)["loss"] == [2.3, None]
+    points = store.points(run)
+    assert points["seq"] == [1, 2] and points["loss"] == [2.3, None]
     assert [(e["epoch"], e["val_acc"]) for e in store.epochs(run)] == [(1, 0.9)]
     assert store.evals(run)[0]["confusion"] == confusion
     assert store.lr_changes(run) == [{"seq": 2, "lr": 0.01}]
